@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using OneStop.Mappings.Internal;
+
+namespace OneStop.Mappings;
+
+/// <summary>
+/// One mapping file, parsed and compiled: <see cref="Apply"/> turns a source tree into the target tree.
+/// Instances are immutable and safe to use from many threads.
+/// </summary>
+public sealed class MappingDefinition
+{
+    private readonly RootSelector? root;
+    private readonly FieldRule[] fields;
+
+    internal MappingDefinition(
+        string id,
+        string version,
+        string? filePath,
+        string? description,
+        RootSelector? root,
+        FieldRule[] fields,
+        IReadOnlyList<MappingSample> samples)
+    {
+        Id = id;
+        Version = version;
+        VersionTag = $"{id}@{version}";
+        FilePath = filePath;
+        Description = description;
+        this.root = root;
+        this.fields = fields;
+        Samples = samples;
+    }
+
+    /// <summary><c>&lt;system&gt;.&lt;direction&gt;</c>, e.g. <c>population.reply</c>; equals the file name.</summary>
+    public string Id { get; }
+
+    /// <summary>The file's <c>version</c>, e.g. <c>1</c>.</summary>
+    public string Version { get; }
+
+    /// <summary><c>{Id}@{Version}</c>, e.g. <c>population.reply@1</c>: what replies and evidence record.</summary>
+    public string VersionTag { get; }
+
+    /// <summary>The full path of the file the mapping was loaded from, when it came from a file.</summary>
+    public string? FilePath { get; }
+
+    public string? Description { get; }
+
+    public IReadOnlyList<MappingSample> Samples { get; }
+
+    /// <summary>
+    /// Maps <paramref name="source"/>. Returns null when the record is not there ("no record": the root is
+    /// missing, null or empty); otherwise an object with the target fields in rule order, absent ones omitted.
+    /// The source is never modified. Throws <see cref="MappingException"/> when the input is broken.
+    /// </summary>
+    public JsonNode? Apply(JsonNode? source)
+    {
+        var scope = root is null ? source : root.Select(source);
+        if (scope is null)
+        {
+            return null;
+        }
+
+        return FieldRule.BuildObject(fields, scope) ?? [];
+    }
+
+    public override string ToString() => VersionTag;
+}

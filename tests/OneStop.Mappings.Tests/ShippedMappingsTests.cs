@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Shouldly;
+using Xunit;
+
+namespace OneStop.Mappings.Tests;
+
+public sealed partial class ShippedMappingsTests
+{
+    private static readonly Lazy<MappingCatalog> Catalog = new(() => MappingLoader.LoadFolder(TestMappings.ShippedFolder));
+
+    public static TheoryData<string> ShippedIds() =>
+    [
+        "population.request", "population.reply",
+        "business.request", "business.reply",
+        "insurance.request", "insurance.reply",
+        "land.request", "land.reply",
+    ];
+
+    [Fact]
+    public void Shipped_folder_loads_every_file_without_errors()
+    {
+        var files = Directory.GetFiles(TestMappings.ShippedFolder, "*.yaml").Select(Path.GetFileName).Order().ToList();
+
+        Catalog.Value.All.Select(m => m.Id + ".yaml").Order().ShouldBe(files);
+        Catalog.Value.All.Select(m => m.Id).Order().ShouldBe(ShippedIds().Select(row => row.Data).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedIds))]
+    public void Shipped_mapping_samples_all_pass(string id)
+    {
+        var mapping = Catalog.Value.Get(id);
+
+        var results = SampleRunner.Run(mapping);
+
+        results.Count.ShouldBeGreaterThanOrEqualTo(2, $"{id} ships a full record and an edge case");
+        results.Where(r => !r.Passed).Select(r => $"{r.SampleName}: {r.Failure}").ShouldBeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedIds))]
+    public void Shipped_mapping_records_version_and_file(string id)
+    {
+        var mapping = Catalog.Value.Get(id);
+
+        mapping.Version.ShouldBe("1");
+        mapping.VersionTag.ShouldBe($"{id}@1");
+        mapping.FilePath.ShouldBe(Path.Combine(TestMappings.ShippedFolder, $"{id}.yaml"));
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedIds))]
+    public void Reply_samples_only_produce_field_names_of_the_lookup_proto(string id)
+    {
+        if (!id.EndsWith(".reply", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var protoFields = ProtoFieldNames();
+        foreach (var sample in Catalog.Value.Get(id).Samples)
+        {
+            foreach (var name in KeysOf(sample.Expect))
+            {
+                protoFields.ShouldContain(name, $"{id} sample '{sample.Name}' produces '{name}', which lookup.proto does not define");
+            }
+        }
+    }
+
+    [Fact]
+    public void Documented_citizen_maps_to_canonical_CongDan()
+    {
+        var reply = new JsonObject
+        {
+            ["error_code"] = 0,
+            ["message"] = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><CongdanCollection><CongDan>"
+                + "<SoDinhDanh>038085000123</SoDinhDanh><HoVaTen>Nguyễn Văn An</HoVaTen><GioiTinh>1</GioiTinh>"
+                + "<NgayThangNamSinh><Nam>1985</Nam><NgayThangNam>19850315</NgayThangNam></NgayThangNamSinh>"
+                + "</CongDan></CongdanCollection></soap:Body></soap:Envelope>",
+        };
+
+        var citizen = Catalog.Value.Get("population.reply").Apply(reply)!.AsObject();
+
+        citizen["so_dinh_danh"]!.GetValue<string>().ShouldBe("038085000123");
+        citizen["ho_va_ten"]!.GetValue<string>().ShouldBe("Nguyễn Văn An");
+        citizen["gioi_tinh"]!.GetValue<string>().ShouldBe("NAM");
+        citizen["ngay_thang_nam_sinh"]!.GetValue<string>().ShouldBe("1985-03-15");
+    }
+
+    private static IEnumerable<string> KeysOf(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    yield return name;
+                    foreach (var inner in KeysOf(value))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var inner in array.SelectMany(KeysOf))
+                {
+                    yield return inner;
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static HashSet<string> ProtoFieldNames()
+    {
+        var proto = File.ReadAllText(Path.Combine(TestMappings.RepoRoot, "Schemas", "OneStop.Schemas", "Protos", "onestop", "v1", "lookup.proto"));
+        return [.. ProtoField().Matches(proto).Select(m => m.Groups[1].Value)];
+    }
+
+    [GeneratedRegex(@"^\s*(?:repeated\s+)?[\w.]+\s+([a-z_][a-z0-9_]*)\s*=\s*\d+;", RegexOptions.Multiline)]
+    private static partial Regex ProtoField();
+}
