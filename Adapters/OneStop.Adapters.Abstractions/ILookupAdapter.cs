@@ -1,0 +1,24 @@
+namespace OneStop.Adapters;
+
+/// <summary>
+/// The contract every lookup adapter fulfils: take a canonical query, ask one upstream system,
+/// and hand back the canonical record (or none when the upstream does not hold it).
+/// Failures are thrown as <see cref="UpstreamException"/>.
+/// </summary>
+public interface ILookupAdapter<in TQuery, TRecord>
+    where TRecord : class
+{
+    /// <summary>Short upstream name used in errors, metrics and evidence: population, business, …</summary>
+    string Upstream { get; }
+
+    Task<UpstreamReply<TRecord>> LookupAsync(TQuery query, UpstreamCall call, CancellationToken cancellationToken);
+}
+
+/// <summary>What the hub passes along with each upstream call.</summary>
+/// <param name="RequestId">Request id sent upstream (MaYeuCau) and recorded as evidence.</param>
+public sealed record UpstreamCall(string RequestId);
+
+/// <param name="Record">The record, or null when the upstream says it holds none.</param>
+/// <param name="MappingVersion">id@version of the reply mapping that produced the record.</param>
+public sealed record UpstreamReply<TRecord>(TRecord? Record, string MappingVersion)
+    where TRecord : class;

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.RateLimiting;
+using OneStop.Adapters.Internal;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
+
+namespace OneStop.Adapters;
+
+/// <summary>
+/// One upstream system as the adapters see it: an HTTP client with an OAuth2 token, behind the
+/// upstream's resilience pipeline (concurrency limit, total timeout, retry with jitter, circuit
+/// breaker, attempt timeout). Every failure leaves as an <see cref="UpstreamException"/>.
+/// </summary>
+public sealed class UpstreamClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly OAuthTokenClient _tokens;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly UpstreamOptions _options;
+
+    internal UpstreamClient(string name, HttpClient http, UpstreamOptions options, ResiliencePipeline pipeline, TimeProvider time)
+    {
+        Name = name;
+        _http = http;
+        _options = options;
+        _pipeline = pipeline;
+        _tokens = new OAuthTokenClient(name, http, options, time);
+    }
+
+    public string Name { get; }
+
+    public UpstreamOptions Options => _options;
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// Sends the request built by <paramref name="buildRequest"/> (called again for each attempt) with a
+    /// bearer token, reads the reply as JSON and hands it to <paramref name="interpret"/>, all inside the
+    /// resilience pipeline. A 401 renews the token once and repeats the request.
+    /// </summary>
+    public async Task<T> CallJsonAsync<T>(
+        Func<HttpRequestMessage> buildRequest,
+        Func<JsonNode, T> interpret,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(buildRequest);
+        ArgumentNullException.ThrowIfNull(interpret);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                async ct =>
+                {
+                    var body = await SendAuthorizedAsync(buildRequest, ct).ConfigureAwait(false);
+                    return interpret(body);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (UpstreamException)
+        {
+            throw;
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.Unavailable,
+                $"circuit is open after repeated failures; calls resume on their own within {_options.BreakerBreakDuration.TotalSeconds:0.#} s", e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.Timeout, $"no answer within {e.Timeout.TotalSeconds:0.###} s", e);
+        }
+        catch (RateLimiterRejectedException e)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.Unavailable,
+                $"more than {_options.MaxConcurrency} calls in flight and {_options.QueueLimit} waiting", e);
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            throw new UpstreamException(Name, UpstreamFailure.Unavailable, $"connection failed ({Describe(e)})", e);
+        }
+    }
+
+    private async Task<JsonNode> SendAuthorizedAsync(Func<HttpRequestMessage> buildRequest, CancellationToken ct)
+    {
+        var token = await _tokens.GetAsync(ct).ConfigureAwait(false);
+        using var response = await SendAsync(buildRequest, token, ct).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return await ReadJsonAsync(response, ct).ConfigureAwait(false);
+        }
+
+        _tokens.Invalidate(token);
+        token = await _tokens.GetAsync(ct).ConfigureAwait(false);
+        using var retried = await SendAsync(buildRequest, token, ct).ConfigureAwait(false);
+        if (retried.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.Unavailable, "refused a freshly issued token (HTTP 401)");
+        }
+
+        return await ReadJsonAsync(retried, ct).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> buildRequest, string token, CancellationToken ct)
+    {
+        using var request = buildRequest();
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+    }
+
+    private async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.Unavailable, $"answered HTTP {status}");
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.Rejected, $"answered HTTP {status}");
+        }
+
+        var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return JsonNode.Parse(bytes) ?? throw new UpstreamException(Name, UpstreamFailure.MalformedReply, "reply body is JSON null");
+        }
+        catch (JsonException e)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.MalformedReply,
+                $"reply body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine})", e);
+        }
+    }
+
+    /// <summary>Failures worth another attempt: the connection broke, the upstream was busy, or an attempt timed out.</summary>
+    internal static bool IsTransient(Exception e) => e switch
+    {
+        UpstreamException u => u.Failure is UpstreamFailure.Unavailable or UpstreamFailure.Timeout,
+        TimeoutRejectedException => true,
+        _ => IsConnectionFailure(e),
+    };
+
+    /// <summary>Failures that count against the upstream's circuit: transient ones and malformed replies.</summary>
+    internal static bool CountsAgainstUpstream(Exception e) =>
+        IsTransient(e) || e is UpstreamException { Failure: UpstreamFailure.MalformedReply };
+
+    // HttpClient sometimes surfaces a reset as a bare SocketException or IOException rather than HttpRequestException.
+    private static bool IsConnectionFailure(Exception e) => e is HttpRequestException or IOException or SocketException;
+
+    private static string Describe(Exception e) => e switch
+    {
+        HttpRequestException h when h.HttpRequestError != HttpRequestError.Unknown => h.HttpRequestError.ToString(),
+        HttpRequestException { InnerException: { } inner } => Describe(inner),
+        SocketException s => s.SocketErrorCode.ToString(),
+        IOException { InnerException: SocketException s } => s.SocketErrorCode.ToString(),
+        _ => e.GetType().Name,
+    };
+
+    /// <summary>Adds the upstream's strategies, outermost first.</summary>
+    internal static void ConfigurePipeline(ResiliencePipelineBuilder builder, UpstreamOptions o)
+    {
+        builder.AddConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = o.MaxConcurrency, QueueLimit = o.QueueLimit })
+            .AddTimeout(o.TotalTimeout);
+        if (o.MaxRetries > 0)
+        {
+            builder.AddRetry(new Polly.Retry.RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
+                MaxRetryAttempts = o.MaxRetries,
+                Delay = o.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            });
+        }
+
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && CountsAgainstUpstream(e)),
+                FailureRatio = o.BreakerFailureRatio,
+                MinimumThroughput = o.BreakerMinimumThroughput,
+                SamplingDuration = o.BreakerSamplingDuration,
+                BreakDuration = o.BreakerBreakDuration,
+            })
+            .AddTimeout(o.AttemptTimeout);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
+
+namespace OneStop.Adapters;
+
+public static class UpstreamServiceCollectionExtensions
+{
+    /// <summary>Configuration section that holds every upstream: <c>Upstreams:&lt;Name&gt;</c>.</summary>
+    public const string Section = "Upstreams";
+
+    /// <summary>
+    /// Registers upstream <paramref name="name"/>: options bound from <c>Upstreams:&lt;name&gt;</c> and validated at
+    /// start-up, its resilience pipeline, and a keyed <see cref="UpstreamClient"/> (key = name).
+    /// </summary>
+    public static IServiceCollection AddUpstream(this IServiceCollection services, string name)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+
+        services.AddOptions<UpstreamOptions>(name)
+            .BindConfiguration($"{Section}:{name}")
+            .ValidateDataAnnotations()
+            .Validate(o => o.TotalTimeout >= o.AttemptTimeout,
+                $"{Section}:{name}: TotalTimeout must be at least AttemptTimeout")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddResiliencePipeline(PipelineKey(name), (builder, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<UpstreamOptions>>().Get(name);
+            UpstreamClient.ConfigurePipeline(builder, options);
+        });
+
+        services.TryAddKeyedSingleton(name, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<UpstreamOptions>>().Get(name);
+            var http = new HttpClient(new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                ConnectTimeout = options.AttemptTimeout,
+                AutomaticDecompression = DecompressionMethods.All,
+            })
+            {
+                BaseAddress = options.BaseUrl,
+                Timeout = Timeout.InfiniteTimeSpan, // the pipeline owns every timeout
+            };
+            var pipeline = sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PipelineKey(name));
+            return new UpstreamClient(name, http, options, pipeline, sp.GetRequiredService<TimeProvider>());
+        });
+        return services;
+    }
+
+    private static string PipelineKey(string name) => $"upstream-{name}";
+}
