@@ -1,0 +1,42 @@
+using OneStop.Mocks;
+
+namespace OneStop.Hub.Host;
+
+public static class EmbeddedNationalSystems
+{
+    /// <summary>The upstreams the hub ships adapters for, as named under <c>Upstreams:</c>.</summary>
+    public static readonly string[] Upstreams = ["Population", "Business", "Insurance", "Land"];
+
+    /// <summary>
+    /// When no upstream has a <c>BaseUrl</c>, starts the fake national systems from mocks/ in process on
+    /// free loopback ports and points the adapters at them (demo and tests). When any upstream is
+    /// configured, the hub runs against the configured systems only.
+    /// </summary>
+    public static WebApplicationBuilder AddEmbeddedNationalSystemsWhenUnconfigured(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configured = Upstreams.Any(u => !string.IsNullOrWhiteSpace(builder.Configuration[$"Upstreams:{u}:BaseUrl"]));
+        if (configured)
+        {
+            return builder;
+        }
+
+        var mocks = NationalMocks.StartAsync(SyntheticDataset.Default).GetAwaiter().GetResult();
+        var settings = new Dictionary<string, string?>();
+        foreach (var (name, mock) in new (string, MockServer)[]
+                 {
+                     ("Population", mocks.Population), ("Business", mocks.Business),
+                     ("Insurance", mocks.Insurance), ("Land", mocks.Land),
+                 })
+        {
+            settings[$"Upstreams:{name}:BaseUrl"] = mock.Url.ToString();
+            settings[$"Upstreams:{name}:ClientId"] = MockServer.DemoClientId;
+            settings[$"Upstreams:{name}:ClientSecret"] = MockServer.DemoClientSecret;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton(_ => mocks); // factory registration: disposed (mocks stopped) with the host
+        builder.Services.AddHostedService<Internal.EmbeddedMocksReport>();
+        return builder;
+    }
+}

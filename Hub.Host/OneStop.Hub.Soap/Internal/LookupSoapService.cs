@@ -1,0 +1,116 @@
+using System.ServiceModel;
+using Microsoft.Extensions.Logging;
+using OneStop.Schemas.Soap;
+using Canonical = OneStop.Schemas.Canonical;
+using Core = OneStop.Hub.Lookups;
+
+namespace OneStop.Hub.Soap.Internal;
+
+/// <summary>The lookups on SOAP: translates the SOAP data contracts to canonical queries and hands them to the core.</summary>
+internal sealed class LookupSoapService(Core.LookupService lookups, SoapFaults faults) : ILookupSoap
+{
+    public Task<VerifyCitizenReply> VerifyCitizen(VerifyCitizenRequest request) => faults.Guard(async () =>
+    {
+        var r = Require(request);
+        var result = await lookups.VerifyCitizenAsync(new Canonical.CitizenQuery
+        {
+            SoDinhDanh = r.SoDinhDanh,
+            SoCmnd = r.SoCMND,
+            HoVaTen = r.HoVaTen,
+            NgayThangNamSinh = r.NgayThangNamSinh,
+            Context = SoapTranslation.ToCanonical(r.Context),
+        }, CancellationToken.None).ConfigureAwait(false);
+        return new VerifyCitizenReply { CongDan = SoapTranslation.ToSoap(result.Record), Meta = SoapTranslation.ToSoap(result.Meta) };
+    });
+
+    public Task<GetEnterpriseReply> GetEnterprise(GetEnterpriseRequest request) => faults.Guard(async () =>
+    {
+        var r = Require(request);
+        var result = await lookups.GetEnterpriseAsync(new Canonical.EnterpriseQuery
+        {
+            MaSoDoanhNghiep = r.MaSoDoanhNghiep,
+            Context = SoapTranslation.ToCanonical(r.Context),
+        }, CancellationToken.None).ConfigureAwait(false);
+        return new GetEnterpriseReply { DoanhNghiep = SoapTranslation.ToSoap(result.Record), Meta = SoapTranslation.ToSoap(result.Meta) };
+    });
+
+    public Task<GetInsuranceReply> GetInsurance(GetInsuranceRequest request) => faults.Guard(async () =>
+    {
+        var r = Require(request);
+        var result = await lookups.GetInsuranceAsync(new Canonical.InsuranceQuery
+        {
+            MaSoBhxh = r.MaSoBHXH,
+            SoDinhDanh = r.SoDinhDanh,
+            Context = SoapTranslation.ToCanonical(r.Context),
+        }, CancellationToken.None).ConfigureAwait(false);
+        return new GetInsuranceReply { SoBHXH = SoapTranslation.ToSoap(result.Record), Meta = SoapTranslation.ToSoap(result.Meta) };
+    });
+
+    public Task<GetLandParcelReply> GetLandParcel(GetLandParcelRequest request) => faults.Guard(async () =>
+    {
+        var r = Require(request);
+        var result = await lookups.GetLandParcelAsync(new Canonical.LandParcelQuery
+        {
+            MaPhuongXa = r.MaPhuongXa,
+            SoHieuBanDo = r.SoHieuBanDo,
+            SoThuTuThua = r.SoThuTuThua,
+            Context = SoapTranslation.ToCanonical(r.Context),
+        }, CancellationToken.None).ConfigureAwait(false);
+        return new GetLandParcelReply { ThuaDat = SoapTranslation.ToSoap(result.Record), Meta = SoapTranslation.ToSoap(result.Meta) };
+    });
+
+    private static T Require<T>(T? request)
+        where T : class =>
+        request ?? throw HubException.Invalid("request", "the operation's request element is missing or empty");
+}
+
+/// <summary>
+/// Turns hub failures into SOAP faults with a <see cref="LookupFault"/> detail naming the SOAP field or the
+/// upstream. Faults are Client (sender) faults for bad input and Server (receiver) faults otherwise. Anything
+/// unexpected becomes a Server fault with an error id; the exception is logged, never sent.
+/// </summary>
+internal sealed partial class SoapFaults(ILogger<SoapFaults> logger)
+{
+    public async Task<T> Guard<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (HubException e)
+        {
+            var field = e.Field is null ? null : SoapTranslation.SoapFieldName(e.Field);
+            var message = e.Field is null ? e.Message : field + e.Message[e.Field.Length..];
+            var code = SoapCode(e.Kind);
+            var faultCode = e.Kind is HubErrorKind.InvalidArgument or HubErrorKind.NotFound
+                ? FaultCode.CreateSenderFaultCode(new FaultCode(code, SoapNamespaces.Lookup))
+                : new FaultCode("Receiver", new FaultCode(code, SoapNamespaces.Lookup));
+            throw new FaultException<LookupFault>(
+                new LookupFault { Code = code, Field = field, Upstream = e.Upstream, Message = message },
+                new FaultReason(message), faultCode, null);
+        }
+        catch (Exception e) when (e is not FaultException)
+        {
+            var errorId = Guid.NewGuid().ToString("N")[..12];
+            LogUnhandled(e, errorId);
+            var message = $"internal error in the hub; quote error id {errorId}";
+            throw new FaultException<LookupFault>(new LookupFault { Code = "INTERNAL", Message = message },
+                new FaultReason(message), new FaultCode("Receiver", new FaultCode("INTERNAL", SoapNamespaces.Lookup)), null);
+        }
+    }
+
+    /// <summary>The same names as gRPC status codes, so one table of errors serves both transports.</summary>
+    internal static string SoapCode(HubErrorKind kind) => kind switch
+    {
+        HubErrorKind.InvalidArgument => "INVALID_ARGUMENT",
+        HubErrorKind.NotFound => "NOT_FOUND",
+        HubErrorKind.Unavailable => "UNAVAILABLE",
+        HubErrorKind.Timeout => "DEADLINE_EXCEEDED",
+        HubErrorKind.UpstreamMalformed => "DATA_LOSS",
+        HubErrorKind.UpstreamRejected => "FAILED_PRECONDITION",
+        _ => "INTERNAL",
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in a SOAP operation (error id {ErrorId})")]
+    private partial void LogUnhandled(Exception exception, string errorId);
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using OneStop.Adapters;
+using OneStop.Hub.Internal;
+using OneStop.Hub.Lookups;
+
+namespace OneStop.Hub;
+
+public static class HubServiceCollectionExtensions
+{
+    /// <summary>Registers the transport-free core: lookups, mappings (<c>Mappings:Path</c>), the clock.</summary>
+    public static IHostApplicationBuilder AddOneStopHub(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<MappingsOptions>().BindConfiguration("Mappings").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<IMappingSource, FolderMappingSource>();
+        services.TryAddSingleton<LookupService>();
+        return builder;
+    }
+}
