@@ -1,0 +1,77 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace OneStop.Testing;
+
+/// <summary>
+/// The real hub (its Program) on real Kestrel sockets: gRPC (h2c) and HTTP/1.1 on free loopback ports,
+/// with the settings a test gives. Log lines are captured in <see cref="Logs"/>.
+/// </summary>
+public sealed class HubServer : IAsyncDisposable
+{
+    private readonly Factory _factory;
+
+    private HubServer(Factory factory, int grpcPort, int httpPort)
+    {
+        _factory = factory;
+        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
+        HttpAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        Grpc = GrpcChannel.ForAddress(GrpcAddress);
+    }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri HttpAddress { get; }
+
+    /// <summary>A channel to the gRPC port, shared by the tests of a fixture.</summary>
+    public GrpcChannel Grpc { get; }
+
+    public CapturedLogs Logs => _factory.Logs;
+
+    public IServiceProvider Services => _factory.Services;
+
+    public static HubServer Start(IReadOnlyDictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var grpcPort = FreePort.Next();
+        var httpPort = FreePort.Next();
+        var all = new Dictionary<string, string?>(settings)
+        {
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{httpPort}",
+            ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
+        };
+        var factory = new Factory(all);
+        factory.UseKestrel();
+        factory.StartServer();
+        return new HubServer(factory, grpcPort, httpPort);
+    }
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask DisposeAsync()
+    {
+        Grpc.Dispose();
+        await _factory.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        public CapturedLogs Logs { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        }
+    }
+}
