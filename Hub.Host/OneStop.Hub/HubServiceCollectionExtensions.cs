@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OneStop.Adapters;
+using OneStop.Hub.Evidence;
 using OneStop.Hub.Internal;
 using OneStop.Hub.Lookups;
 
@@ -9,7 +10,7 @@ namespace OneStop.Hub;
 
 public static class HubServiceCollectionExtensions
 {
-    /// <summary>Registers the transport-free core: lookups, mappings (<c>Mappings:Path</c>), the clock.</summary>
+    /// <summary>Registers the transport-free core: lookups, mappings (<c>Mappings:Path</c>), evidence, the clock.</summary>
     public static IHostApplicationBuilder AddOneStopHub(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -18,6 +19,8 @@ public static class HubServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<IMappingSource, FolderMappingSource>();
+        services.TryAddSingleton<IEvidenceRecorder, LogEvidenceRecorder>();
+        services.TryAddSingleton<ICallerAccessor, AnonymousCallerAccessor>();
         services.TryAddSingleton<LookupService>();
         return builder;
     }

@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OneStop.Adapters;
+using OneStop.Hub.Evidence;
 using OneStop.Schemas.Canonical;
 
 namespace OneStop.Hub.Lookups;
 
 /// <summary>
 /// The lookup flow: validate the identifiers, call the upstream through its adapter, turn every failure
-/// into a <see cref="HubException"/> a caller can act on, and log the exchange with personal data masked.
-/// Transports (gRPC, SOAP) translate to and from the canonical records and call this.
+/// into a <see cref="HubException"/> a caller can act on, record evidence of the exchange, and log it with
+/// personal data masked. Transports (gRPC, SOAP) translate to and from the canonical records and call this.
 /// </summary>
 public sealed partial class LookupService
 {
@@ -18,83 +21,96 @@ public sealed partial class LookupService
 
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
+    private readonly IEvidenceRecorder _evidence;
+    private readonly ICallerAccessor _caller;
     private readonly ILogger<LookupService> _logger;
     private readonly Counter<long> _lookups;
     private readonly Histogram<double> _duration;
 
-    public LookupService(IServiceProvider services, TimeProvider time, ILogger<LookupService> logger, IMeterFactory meters)
+    public LookupService(
+        IServiceProvider services, TimeProvider time, IEvidenceRecorder evidence, ICallerAccessor caller, ILogger<LookupService> logger, IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _services = services;
         _time = time;
+        _evidence = evidence;
+        _caller = caller;
         _logger = logger;
         var meter = meters.Create(MeterName);
         _lookups = meter.CreateCounter<long>("onestop.lookups", description: "Lookups answered, by operation and outcome");
         _duration = meter.CreateHistogram<double>("onestop.lookup.duration", unit: "s", description: "Lookup time including the upstream call");
     }
 
-    public Task<LookupResult<CongDan>> VerifyCitizenAsync(CitizenQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        query = LookupValidation.Validate(query, _time.GetUtcNow());
-        return RunAsync<CitizenQuery, CongDan>("VerifyCitizen", query, query.SoDinhDanh ?? query.SoCmnd,
-            "no citizen in the population database matches so_dinh_danh/so_cmnd with the details given", cancellationToken);
-    }
+    public Task<LookupResult<CongDan>> VerifyCitizenAsync(CitizenQuery query, CancellationToken cancellationToken) =>
+        RunAsync(new Lookup<CitizenQuery, CongDan>(
+            "VerifyCitizen", CanonicalJson.Default.CitizenQuery, CanonicalJson.Default.CongDan,
+            q => LookupValidation.Validate(q, _time.GetUtcNow()), q => q.SoDinhDanh ?? q.SoCmnd, q => q.Context,
+            "no citizen in the population database matches so_dinh_danh/so_cmnd with the details given"), query, cancellationToken);
 
-    public Task<LookupResult<DoanhNghiep>> GetEnterpriseAsync(EnterpriseQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        query = LookupValidation.Validate(query);
-        return RunAsync<EnterpriseQuery, DoanhNghiep>("GetEnterprise", query, query.MaSoDoanhNghiep,
-            "no business with this ma_so_doanh_nghiep in the business-registration database", cancellationToken);
-    }
+    public Task<LookupResult<DoanhNghiep>> GetEnterpriseAsync(EnterpriseQuery query, CancellationToken cancellationToken) =>
+        RunAsync(new Lookup<EnterpriseQuery, DoanhNghiep>(
+            "GetEnterprise", CanonicalJson.Default.EnterpriseQuery, CanonicalJson.Default.DoanhNghiep,
+            LookupValidation.Validate, q => q.MaSoDoanhNghiep, q => q.Context,
+            "no business with this ma_so_doanh_nghiep in the business-registration database"), query, cancellationToken);
 
-    public Task<LookupResult<SoBhxh>> GetInsuranceAsync(InsuranceQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        query = LookupValidation.Validate(query, _time.GetUtcNow());
-        return RunAsync<InsuranceQuery, SoBhxh>("GetInsurance", query, query.MaSoBhxh ?? query.SoDinhDanh,
-            "no insurance record for this ma_so_bhxh/so_dinh_danh in the social-insurance database", cancellationToken);
-    }
+    public Task<LookupResult<SoBhxh>> GetInsuranceAsync(InsuranceQuery query, CancellationToken cancellationToken) =>
+        RunAsync(new Lookup<InsuranceQuery, SoBhxh>(
+            "GetInsurance", CanonicalJson.Default.InsuranceQuery, CanonicalJson.Default.SoBhxh,
+            q => LookupValidation.Validate(q, _time.GetUtcNow()), q => q.MaSoBhxh ?? q.SoDinhDanh, q => q.Context,
+            "no insurance record for this ma_so_bhxh/so_dinh_danh in the social-insurance database"), query, cancellationToken);
 
-    public Task<LookupResult<ThuaDat>> GetLandParcelAsync(LandParcelQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        query = LookupValidation.Validate(query);
-        return RunAsync<LandParcelQuery, ThuaDat>("GetLandParcel", query, $"{query.MaPhuongXa}/{query.SoHieuBanDo}/{query.SoThuTuThua}",
-            "no parcel with this ma_phuong_xa, so_hieu_ban_do and so_thu_tu_thua in the land database", cancellationToken);
-    }
+    public Task<LookupResult<ThuaDat>> GetLandParcelAsync(LandParcelQuery query, CancellationToken cancellationToken) =>
+        RunAsync(new Lookup<LandParcelQuery, ThuaDat>(
+            "GetLandParcel", CanonicalJson.Default.LandParcelQuery, CanonicalJson.Default.ThuaDat,
+            LookupValidation.Validate, q => $"{q.MaPhuongXa}/{q.SoHieuBanDo}/{q.SoThuTuThua}", q => q.Context,
+            "no parcel with this ma_phuong_xa, so_hieu_ban_do and so_thu_tu_thua in the land database"), query, cancellationToken);
 
-    private async Task<LookupResult<TRecord>> RunAsync<TQuery, TRecord>(
-        string operation, TQuery query, string? subject, string notFound, CancellationToken cancellationToken)
+    private async Task<LookupResult<TRecord>> RunAsync<TQuery, TRecord>(Lookup<TQuery, TRecord> lookup, TQuery query, CancellationToken cancellationToken)
         where TRecord : class
     {
-        var adapter = _services.GetService<ILookupAdapter<TQuery, TRecord>>()
-            ?? throw new HubException(HubErrorKind.Unavailable, $"{operation} is not configured on this hub (no adapter registered)");
+        ArgumentNullException.ThrowIfNull(query);
+        var adapter = _services.GetService<ILookupAdapter<TQuery, TRecord>>();
+        var upstream = adapter?.Upstream ?? "none";
         var requestId = Guid.CreateVersion7(_time.GetUtcNow()).ToString("N");
         var started = _time.GetTimestamp();
-        var outcome = "error";
+        var context = lookup.Context(query);
+        var outcome = "internal";
+        string? mappingVersion = null;
+        string? responseDigest = null;
         try
         {
-            var reply = await adapter.LookupAsync(query, new UpstreamCall(requestId), cancellationToken).ConfigureAwait(false);
-            if (reply.Record is null)
+            query = lookup.Validate(query);
+            if (adapter is null)
             {
-                outcome = "not_found";
-                throw new HubException(HubErrorKind.NotFound, notFound, upstream: adapter.Upstream);
+                throw new HubException(HubErrorKind.Unavailable, $"{lookup.Operation} is not configured on this hub (no adapter registered)");
             }
 
+            var reply = await adapter.LookupAsync(query, new UpstreamCall(requestId), cancellationToken).ConfigureAwait(false);
+            mappingVersion = reply.MappingVersion;
+            if (reply.Record is null)
+            {
+                throw new HubException(HubErrorKind.NotFound, lookup.NotFound, upstream: upstream);
+            }
+
+            responseDigest = ExchangeRecord.Digest(JsonSerializer.SerializeToUtf8Bytes(reply.Record, lookup.RecordType));
             outcome = "ok";
             return new LookupResult<TRecord>(reply.Record, new LookupMeta
             {
                 MaYeuCau = requestId,
-                Nguon = adapter.Upstream,
+                Nguon = upstream,
                 MappingVersion = reply.MappingVersion,
             });
         }
+        catch (HubException e)
+        {
+            outcome = Outcome(e.Kind);
+            throw;
+        }
         catch (UpstreamException e)
         {
-            outcome = e.Failure.ToString();
-            throw new HubException(Translate(e.Failure), e.Message, upstream: e.Upstream, inner: e);
+            var kind = Translate(e.Failure);
+            outcome = Outcome(kind);
+            throw new HubException(kind, e.Message, upstream: e.Upstream, inner: e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -104,10 +120,24 @@ public sealed partial class LookupService
         finally
         {
             var elapsed = _time.GetElapsedTime(started);
-            var tags = new TagList { { "operation", operation }, { "upstream", adapter.Upstream }, { "outcome", outcome } };
+            var tags = new TagList { { "operation", lookup.Operation }, { "upstream", upstream }, { "outcome", outcome } };
             _lookups.Add(1, tags);
             _duration.Record(elapsed.TotalSeconds, tags);
-            LogLookup(operation, adapter.Upstream, PersonalData.MaskId(subject), outcome, requestId, elapsed.TotalMilliseconds);
+            LogLookup(lookup.Operation, upstream, PersonalData.MaskId(lookup.Subject(query)), outcome, requestId, elapsed.TotalMilliseconds);
+            await _evidence.RecordAsync(new ExchangeRecord
+            {
+                Client = _caller.ClientId ?? "anonymous",
+                Operation = $"LookupService/{lookup.Operation}",
+                Purpose = context?.MucDich,
+                MaHoSo = context?.MaHoSo,
+                Time = _time.GetUtcNow(),
+                Outcome = outcome,
+                RequestDigest = ExchangeRecord.Digest(JsonSerializer.SerializeToUtf8Bytes(query, lookup.QueryType)),
+                ResponseDigest = responseDigest,
+                MappingVersion = mappingVersion,
+                Upstream = upstream,
+                RequestId = requestId,
+            }, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -119,7 +149,28 @@ public sealed partial class LookupService
         _ => HubErrorKind.Unavailable,
     };
 
+    private static string Outcome(HubErrorKind kind) => kind switch
+    {
+        HubErrorKind.InvalidArgument => "invalid_argument",
+        HubErrorKind.NotFound => "not_found",
+        HubErrorKind.Unavailable => "unavailable",
+        HubErrorKind.Timeout => "timeout",
+        HubErrorKind.UpstreamMalformed => "upstream_malformed",
+        HubErrorKind.UpstreamRejected => "upstream_rejected",
+        _ => "error",
+    };
+
     [LoggerMessage(Level = LogLevel.Information,
         Message = "{Operation} via {Upstream} for {Subject}: {Outcome} (request {RequestId}, {ElapsedMs:0.0} ms)")]
     private partial void LogLookup(string operation, string upstream, string subject, string outcome, string requestId, double elapsedMs);
+
+    /// <summary>What differs between the four lookups: names, JSON shapes, validation, and the masked subject for logs.</summary>
+    private sealed record Lookup<TQuery, TRecord>(
+        string Operation,
+        JsonTypeInfo<TQuery> QueryType,
+        JsonTypeInfo<TRecord> RecordType,
+        Func<TQuery, TQuery> Validate,
+        Func<TQuery, string?> Subject,
+        Func<TQuery, LookupContext?> Context,
+        string NotFound);
 }
