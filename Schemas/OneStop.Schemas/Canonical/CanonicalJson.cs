@@ -18,4 +18,5 @@ namespace OneStop.Schemas.Canonical;
 [JsonSerializable(typeof(SoBhxh))]
 [JsonSerializable(typeof(LandParcelQuery))]
 [JsonSerializable(typeof(ThuaDat))]
+[JsonSerializable(typeof(DossierEvent))]
 public sealed partial class CanonicalJson : JsonSerializerContext;
