@@ -9,7 +9,7 @@ public sealed partial class ShippedMappingsTests
 {
     private static readonly Lazy<MappingCatalog> Catalog = new(() => MappingLoader.LoadFolder(TestMappings.ShippedFolder));
 
-    public static TheoryData<string> ShippedIds() =>
+    private static readonly string[] LookupIds =
     [
         "population.request", "population.reply",
         "business.request", "business.reply",
@@ -17,13 +17,18 @@ public sealed partial class ShippedMappingsTests
         "land.request", "land.reply",
     ];
 
+    /// <summary>Every file in the shipped folder, so a new mapping's samples run without touching this test.</summary>
+    public static TheoryData<string> ShippedIds() =>
+        new(Directory.GetFiles(TestMappings.ShippedFolder, "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal));
+
     [Fact]
     public void Shipped_folder_loads_every_file_without_errors()
     {
         var files = Directory.GetFiles(TestMappings.ShippedFolder, "*.yaml").Select(Path.GetFileName).Order().ToList();
 
         Catalog.Value.All.Select(m => m.Id + ".yaml").Order().ShouldBe(files);
-        Catalog.Value.All.Select(m => m.Id).Order().ShouldBe(ShippedIds().Select(row => row.Data).Order());
+        Catalog.Value.All.Select(m => m.Id).ShouldBeSubsetOf(ShippedIds().Select(row => row.Data));
+        LookupIds.ShouldBeSubsetOf(Catalog.Value.All.Select(m => m.Id), "every lookup adapter's mappings ship with the hub");
     }
 
     [Theory]
