@@ -31,6 +31,8 @@ public static class GrpcEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGrpcService<LookupGrpcService>();
+        app.MapGrpcService<DossierGrpcService>();
+        app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;

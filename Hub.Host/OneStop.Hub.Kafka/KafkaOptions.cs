@@ -15,6 +15,13 @@ public sealed class KafkaOptions
     [Range(1, 9)]
     public int EmbeddedBrokers { get; set; } = 3;
 
+    /// <summary>
+    /// How long a crashed instance's partitions stay with it before the group hands them to another instance.
+    /// Lower = faster take-over, higher = fewer needless rebalances on a slow network.
+    /// </summary>
+    [Range(3000, 300_000)]
+    public int SessionTimeoutMs { get; set; } = 10_000;
+
     /// <summary>Prefix of every topic the hub creates, so several hubs can share a cluster.</summary>
     [Required]
     [RegularExpression("^[a-zA-Z0-9._-]+$")]

@@ -1,20 +1,34 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using OneStop.Hub.Dossiers;
+using OneStop.Hub.Kafka.Internal;
 
 namespace OneStop.Hub.Kafka;
 
 public static class KafkaServiceCollectionExtensions
 {
-    /// <summary>Kafka: the cluster (embedded mock cluster when none is configured) and its health check.</summary>
+    /// <summary>
+    /// Kafka: the cluster (embedded mock cluster when none is configured), the dossier log, the projection of
+    /// dossier topics, one delivery worker per registered destination adapter, and the admin view.
+    /// </summary>
     public static IHostApplicationBuilder AddKafkaRouting(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<KafkaOptions>().BindConfiguration("Kafka").ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.TryAddSingleton<KafkaCluster>();
-        builder.Services.AddHostedService<Internal.KafkaStartup>();
-        builder.Services.AddHealthChecks().AddCheck<Internal.KafkaHealthCheck>("kafka");
+        var services = builder.Services;
+        services.AddOptions<KafkaOptions>().BindConfiguration("Kafka").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().BindConfiguration("Delivery").ValidateDataAnnotations()
+            .Validate(o => o.MaxBackoff >= o.InitialBackoff, "Delivery: MaxBackoff must be at least InitialBackoff").ValidateOnStart();
+        services.TryAddSingleton<KafkaCluster>();
+        services.TryAddSingleton<KafkaTopics>();
+        services.TryAddSingleton<DossierProjection>();
+        services.TryAddSingleton<KafkaDossierEventLog>();
+        services.TryAddSingleton<IDossierEventLog>(sp => sp.GetRequiredService<KafkaDossierEventLog>());
+        services.TryAddSingleton<IDossierAdmin, KafkaDossierAdmin>();
+        services.AddHostedService<KafkaStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<DossierProjection>());
+        services.AddHostedService<DeliveryWorkers>();
+        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
         return builder;
     }
 }

@@ -22,6 +22,7 @@ public static class HubServiceCollectionExtensions
         services.TryAddSingleton<IEvidenceRecorder, LogEvidenceRecorder>();
         services.TryAddSingleton<ICallerAccessor, AnonymousCallerAccessor>();
         services.TryAddSingleton<LookupService>();
+        services.TryAddSingleton<Dossiers.DossierIngestService>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -33,7 +34,9 @@ public sealed class HubServer : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static HubServer Start(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="settings">Configuration on top of appsettings.json.</param>
+    /// <param name="services">Extra registrations after the hub's own, e.g. a test destination adapter.</param>
+    public static HubServer Start(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var grpcPort = FreePort.Next();
@@ -45,7 +48,7 @@ public sealed class HubServer : IAsyncDisposable
             ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{httpPort}",
             ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
         };
-        var factory = new Factory(all);
+        var factory = new Factory(all, services);
         factory.UseKestrel();
         factory.StartServer();
         return new HubServer(factory, grpcPort, httpPort);
@@ -59,7 +62,7 @@ public sealed class HubServer : IAsyncDisposable
         await _factory.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
     {
         public CapturedLogs Logs { get; } = new();
 
@@ -72,6 +75,10 @@ public sealed class HubServer : IAsyncDisposable
             }
 
             builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
+            }
         }
     }
 }

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OneStop.Hub.Kafka;
+
+/// <summary>How the hub retries and parks deliveries of dossier events: bound from <c>Delivery</c>.</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>First wait after a failed delivery; later waits double, with jitter, up to <see cref="MaxBackoff"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Refusals (the destination rejects the event or answers garbage) before the dossier is parked.</summary>
+    [Range(1, 100)]
+    public int RefusalsBeforePark { get; set; } = 3;
+
+    /// <summary>
+    /// A transient failure (destination down) never parks a dossier by itself: the hub waits for the destination.
+    /// Only when one event keeps failing transiently this long is its dossier parked, so one stuck dossier cannot
+    /// hold its partition for ever.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan ParkAfterTransientFor { get; set; } = TimeSpan.FromMinutes(30);
+}

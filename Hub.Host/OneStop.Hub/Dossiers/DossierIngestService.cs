@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using OneStop.Hub.Evidence;
+using OneStop.Schemas.Canonical;
+
+namespace OneStop.Hub.Dossiers;
+
+/// <param name="EventId">The hub's id for the event.</param>
+/// <param name="Duplicate">True when this (client, client_event_id) was accepted before and nothing new was stored.</param>
+public sealed record PublishResult(string EventId, bool Duplicate);
+
+/// <summary>
+/// The ingest half of the dossier flow: validate, give the event its stable id, append it to the durable
+/// log (keyed by ma_ho_so), and only then answer. Transports (gRPC, SOAP) translate and call this.
+/// </summary>
+public sealed partial class DossierIngestService(
+    IDossierEventLog log, TimeProvider time, IEvidenceRecorder evidence, ICallerAccessor caller, ILogger<DossierIngestService> logger)
+{
+    /// <summary>The hub's event id: the same for the same client and client_event_id, so a retry keeps its id.</summary>
+    public static string EventIdFor(string client, string clientEventId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{client}\n{clientEventId}"));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
+
+    /// <param name="published">The event as the client sent it; EventId, Client and AcceptedAt are set here.</param>
+    public async Task<PublishResult> PublishAsync(DossierEvent published, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        var client = caller.ClientId ?? "anonymous";
+        var outcome = "internal";
+        var e = published with { Client = client, EventId = "", AcceptedAt = time.GetUtcNow() };
+        try
+        {
+            DossierValidation.Validate(e);
+            e = e with { EventId = EventIdFor(client, e.ClientEventId) };
+            if (log.Contains(e.EventId))
+            {
+                outcome = "duplicate";
+                return new PublishResult(e.EventId, true);
+            }
+
+            await log.AppendAsync(e, cancellationToken).ConfigureAwait(false);
+            outcome = "ok";
+            LogAccepted(e.MaHoSo, e.TrangThaiHoSo, e.EventId);
+            return new PublishResult(e.EventId, false);
+        }
+        catch (HubException ex)
+        {
+            outcome = ex.Kind == HubErrorKind.InvalidArgument ? "invalid_argument" : "unavailable";
+            throw;
+        }
+        finally
+        {
+            await evidence.RecordAsync(new ExchangeRecord
+            {
+                Client = client,
+                Operation = "DossierService/PublishEvent",
+                Time = e.AcceptedAt,
+                Outcome = outcome,
+                RequestDigest = ExchangeRecord.Digest(JsonSerializer.SerializeToUtf8Bytes(published, CanonicalJson.Default.DossierEvent)),
+                RequestId = e.EventId.Length > 0 ? e.EventId : null,
+                MaHoSo = e.MaHoSo,
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted dossier event {EventId} for {MaHoSo} (status {Status})")]
+    private partial void LogAccepted(string maHoSo, int status, string eventId);
+}
