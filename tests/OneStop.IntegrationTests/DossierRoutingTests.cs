@@ -185,6 +185,29 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Soap_client_publishes_an_event_that_is_delivered_and_a_bad_one_gets_a_fault_naming_the_field()
+    {
+        using var factory = new System.ServiceModel.ChannelFactory<OneStop.Schemas.Soap.IDossierSoap>(
+            new System.ServiceModel.BasicHttpBinding(), new System.ServiceModel.EndpointAddress(new Uri(fixture.Hub.HttpAddress, "/soap/dossier")));
+        var client = factory.CreateChannel();
+        var e = new OneStop.Schemas.Soap.DossierEvent
+        {
+            ClientEventId = "soap-1", MaHoSo = "000.00.01.H56-261120-0201", MaTTHC = "1.001234.000.00.00.H56", TrangThaiHoSo = 2,
+            NgayTiepNhan = "2026-11-20T08:30:00+07:00", DonViXuLy = "000.00.01.H56", KenhThucHien = 1, LoaiDoiTuong = 1,
+        };
+
+        var reply = await client.PublishEvent(e);
+        reply.EventId!.Length.ShouldBe(32);
+        await Eventually(() => fixture.Alpha.For(e.MaHoSo).Count == 1, "the SOAP-published event is delivered");
+
+        e.ClientEventId = "soap-2";
+        e.TrangThaiHoSo = 0;
+        var fault = await Should.ThrowAsync<System.ServiceModel.FaultException<OneStop.Schemas.Soap.LookupFault>>(() => client.PublishEvent(e));
+        fault.Detail.Code.ShouldBe("INVALID_ARGUMENT");
+        fault.Detail.Field.ShouldBe("TrangThaiHoSo");
+    }
+
+    [Fact]
     public async Task Replay_of_a_dossier_with_nothing_parked_is_NotFound()
     {
         var ex = await Should.ThrowAsync<RpcException>(() => _admin.ReplayParkedAsync(

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Grpc.Core;
 using OneStop.Grpc.V1;
 using OneStop.Hub.Dossiers;
@@ -52,10 +51,10 @@ internal sealed class DossierGrpcService(DossierIngestService ingest) : DossierS
         MaLinhVuc = Blank(r.MaLinhVuc),
         TenLinhVuc = Blank(r.TenLinhVuc),
         TrangThaiHoSo = r.TrangThaiHoSo,
-        NgayTiepNhan = Time("ngay_tiep_nhan", r.NgayTiepNhan),
-        NgayHenTra = Time("ngay_hen_tra", r.NgayHenTra),
-        NgayTra = Time("ngay_tra", r.NgayTra),
-        NgayKetThucXuLy = Time("ngay_ket_thuc_xu_ly", r.NgayKetThucXuLy),
+        NgayTiepNhan = IsoTime.Parse("ngay_tiep_nhan", r.NgayTiepNhan),
+        NgayHenTra = IsoTime.Parse("ngay_hen_tra", r.NgayHenTra),
+        NgayTra = IsoTime.Parse("ngay_tra", r.NgayTra),
+        NgayKetThucXuLy = IsoTime.Parse("ngay_ket_thuc_xu_ly", r.NgayKetThucXuLy),
         DonViXuLy = Blank(r.DonViXuLy),
         KenhThucHien = r.KenhThucHien,
         HinhThuc = r.HinhThuc,
@@ -84,11 +83,11 @@ internal sealed class DossierGrpcService(DossierIngestService ingest) : DossierS
         {
             NguoiXuLy = Blank(b.NguoiXuLy),
             ChucDanh = Blank(b.ChucDanh),
-            ThoiDiemXuLy = Time("buoc_xu_ly.thoi_diem_xu_ly", b.ThoiDiemXuLy),
+            ThoiDiemXuLy = IsoTime.Parse("buoc_xu_ly.thoi_diem_xu_ly", b.ThoiDiemXuLy),
             PhongBanXuLy = Blank(b.PhongBanXuLy),
             NoiDungXuLy = Blank(b.NoiDungXuLy),
-            NgayBatDau = Time("buoc_xu_ly.ngay_bat_dau", b.NgayBatDau),
-            NgayKetThucTheoQuyDinh = Time("buoc_xu_ly.ngay_ket_thuc_theo_quy_dinh", b.NgayKetThucTheoQuyDinh),
+            NgayBatDau = IsoTime.Parse("buoc_xu_ly.ngay_bat_dau", b.NgayBatDau),
+            NgayKetThucTheoQuyDinh = IsoTime.Parse("buoc_xu_ly.ngay_ket_thuc_theo_quy_dinh", b.NgayKetThucTheoQuyDinh),
         },
         DiaChiNhanKetQua = r.DiaChiNhanKetQua is not { } a ? null : new Canonical.DiaChiNhanKetQua
         {
@@ -101,17 +100,4 @@ internal sealed class DossierGrpcService(DossierIngestService ingest) : DossierS
     };
 
     private static string? Blank(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
-    private static DateTimeOffset? Time(string field, string value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) && value.Length >= 19
-               && (value.EndsWith('Z') || value[^6] is '+' or '-')
-            ? t
-            : throw HubException.Invalid(field, "must be an ISO 8601 time with offset, e.g. 2026-11-20T08:30:00+07:00");
-    }
 }

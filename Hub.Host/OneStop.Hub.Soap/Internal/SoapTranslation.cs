@@ -12,6 +12,10 @@ internal static class SoapTranslation
     {
         ["so_cmnd"] = "SoCMND",
         ["ma_so_bhxh"] = "MaSoBHXH",
+        ["ma_tthc"] = "MaTTHC",
+        ["ten_tthc"] = "TenTTHC",
+        ["dinh_danh_chs"] = "DinhDanhCHS",
+        ["tu_dvcqg"] = "TuDVCQG",
     };
 
     /// <summary>SOAP element name of a canonical field: <c>so_dinh_danh</c> → <c>SoDinhDanh</c>, <c>context.ma_don_vi</c> → <c>Context.MaDonVi</c>.</summary>

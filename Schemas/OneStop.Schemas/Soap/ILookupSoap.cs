@@ -6,6 +6,9 @@ public static class SoapNamespaces
 {
     /// <summary>Target namespace of the lookup service and its data contracts.</summary>
     public const string Lookup = "http://onestop.lgsp/lookup/v1";
+
+    /// <summary>Target namespace of the dossier service and its data contracts.</summary>
+    public const string Dossier = "http://onestop.lgsp/dossier/v1";
 }
 
 /// <summary>

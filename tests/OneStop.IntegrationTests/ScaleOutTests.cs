@@ -1,0 +1,114 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using OneStop.Adapters;
+using OneStop.Grpc.V1;
+using OneStop.Mocks;
+using OneStop.Testing;
+using Shouldly;
+
+namespace OneStop.IntegrationTests;
+
+public sealed class ScaleOutTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// A second instance joins the same Kafka cluster while the first is delivering: the consumer groups
+    /// rebalance, both instances deliver, and afterwards the first leaves. Every event reaches the destination
+    /// exactly once, in each dossier's order.
+    /// </summary>
+    [Fact]
+    public async Task Second_instance_shares_the_work_through_the_rebalance_without_loss_or_duplication()
+    {
+        using var kafka = new TestKafkaCluster();
+        await using var mocks = await NationalMocks.StartAsync(SyntheticDataset.Default);
+        var settings = TestUpstreamSettings.ForAll(mocks);
+        settings["Kafka:BootstrapServers"] = kafka.BootstrapServers;
+        settings["Kafka:SessionTimeoutMs"] = "6000";
+        var atA = new RecordingDestination("alpha");
+        var atB = new RecordingDestination("alpha");
+        const int dossierCount = 100;
+        int[] statuses = [1, 2, 4, 5, 4, 9, 10];
+        var dossiers = Enumerable.Range(0, dossierCount).Select(i => $"H56.14-261124-{i:0000}").ToList();
+
+        var hubA = HubServer.Start(settings, s => s.AddSingleton<IDeliveryAdapter>(atA));
+        HubServer? hubB = null;
+        try
+        {
+            var clientA = new DossierService.DossierServiceClient(hubA.Grpc);
+            await PublishAsync(clientA, dossiers, statuses[..3]);
+
+            hubB = HubServer.Start(settings, s => s.AddSingleton<IDeliveryAdapter>(atB));
+            var clientB = new DossierService.DossierServiceClient(hubB.Grpc);
+            await PublishAsync(clientB, dossiers, statuses[3..5]);
+            await Eventually(() => atB.SideEffects > 0, "the second instance takes a share of the partitions");
+
+            await hubA.DisposeAsync(); // the first instance leaves: the second takes over its partitions
+            hubA = null;
+            await PublishAsync(clientB, dossiers, statuses[5..]);
+
+            await Eventually(() => dossiers.All(m => atA.For(m).Count + atB.For(m).Count == statuses.Length), "every event delivered", 90);
+            await Task.Delay(1000, Ct);
+            foreach (var m in dossiers)
+            {
+                // Each dossier stays on one partition; across a rebalance it may move once, so merge the two
+                // instances' records in the order the events were published and compare.
+                var delivered = atA.For(m).Concat(atB.For(m)).OrderBy(e => e.AcceptedAt).ToList();
+                delivered.Select(e => e.TrangThaiHoSo).ShouldBe(statuses, $"{m}: none missing, none duplicated, order kept");
+                delivered.Select(e => e.EventId).Distinct().Count().ShouldBe(statuses.Length);
+            }
+
+            TestContext.Current.TestOutputHelper!.WriteLine(
+                $"scale-out: instance A delivered {atA.SideEffects}, instance B {atB.SideEffects}, wire duplicates {atA.WireDuplicates + atB.WireDuplicates}");
+            atA.SideEffects.ShouldBeGreaterThan(0);
+            atB.SideEffects.ShouldBeGreaterThan(0);
+        }
+        finally
+        {
+            if (hubA is not null)
+            {
+                await hubA.DisposeAsync();
+            }
+
+            if (hubB is not null)
+            {
+                await hubB.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task PublishAsync(DossierService.DossierServiceClient client, List<string> dossiers, int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            using var call = client.PublishEvents(cancellationToken: Ct);
+            foreach (var m in dossiers)
+            {
+                await call.RequestStream.WriteAsync(DossierRoutingTests.Event(m, status, $"{m}/{status}/{Guid.NewGuid():N}"), Ct);
+            }
+
+            await call.RequestStream.CompleteAsync();
+            var n = 0;
+            await foreach (var _ in call.ResponseStream.ReadAllAsync(Ct))
+            {
+                n++;
+            }
+
+            n.ShouldBe(dossiers.Count);
+        }
+    }
+
+    private static async Task Eventually(Func<bool> condition, string what, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new ShouldAssertException($"not within {seconds} s: {what}");
+            }
+
+            await Task.Delay(100, Ct);
+        }
+    }
+}
