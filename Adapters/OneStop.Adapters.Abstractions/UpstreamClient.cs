@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,24 +12,25 @@ using Polly.Timeout;
 namespace OneStop.Adapters;
 
 /// <summary>
-/// One upstream system as the adapters see it: an HTTP client with an OAuth2 token, behind the
-/// upstream's resilience pipeline (concurrency limit, total timeout, retry with jitter, circuit
-/// breaker, attempt timeout). Every failure leaves as an <see cref="UpstreamException"/>.
+/// One upstream system as the adapters see it: an HTTP client with a credential (an OAuth2 token unless the
+/// upstream was registered with another <see cref="IUpstreamAuthentication"/>), behind the upstream's
+/// resilience pipeline (concurrency limit, total timeout, retry with jitter, circuit breaker, attempt
+/// timeout). Every failure leaves as an <see cref="UpstreamException"/>.
 /// </summary>
 public sealed class UpstreamClient : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly OAuthTokenClient _tokens;
+    private readonly IUpstreamAuthentication _auth;
     private readonly ResiliencePipeline _pipeline;
     private readonly UpstreamOptions _options;
 
-    internal UpstreamClient(string name, HttpClient http, UpstreamOptions options, ResiliencePipeline pipeline, TimeProvider time)
+    internal UpstreamClient(string name, HttpClient http, UpstreamOptions options, ResiliencePipeline pipeline, IUpstreamAuthentication authentication)
     {
         Name = name;
         _http = http;
         _options = options;
         _pipeline = pipeline;
-        _tokens = new OAuthTokenClient(name, http, options, time);
+        _auth = authentication;
     }
 
     public string Name { get; }
@@ -40,12 +40,26 @@ public sealed class UpstreamClient : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>
-    /// Sends the request built by <paramref name="buildRequest"/> (called again for each attempt) with a
-    /// bearer token, reads the reply as JSON and hands it to <paramref name="interpret"/>, all inside the
-    /// resilience pipeline. A 401 renews the token once and repeats the request.
+    /// Sends the request built by <paramref name="buildRequest"/> (called again for each attempt) with the
+    /// upstream's credential, reads the reply as JSON and hands it to <paramref name="interpret"/>, all inside
+    /// the resilience pipeline. A refused credential is renewed once and the request repeated.
+    /// </summary>
+    public Task<T> CallJsonAsync<T>(
+        Func<HttpRequestMessage> buildRequest,
+        Func<JsonNode, T> interpret,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(buildRequest);
+        return CallJsonAsync(_ => buildRequest(), interpret, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="CallJsonAsync{T}(Func{HttpRequestMessage}, Func{JsonNode, T}, CancellationToken)"/>, for
+    /// upstreams that carry the credential in the request itself (the national portal's <c>session</c>):
+    /// <paramref name="buildRequest"/> receives the credential in force for that attempt.
     /// </summary>
     public async Task<T> CallJsonAsync<T>(
-        Func<HttpRequestMessage> buildRequest,
+        Func<string, HttpRequestMessage> buildRequest,
         Func<JsonNode, T> interpret,
         CancellationToken cancellationToken)
     {
@@ -89,31 +103,34 @@ public sealed class UpstreamClient : IDisposable
         }
     }
 
-    private async Task<JsonNode> SendAuthorizedAsync(Func<HttpRequestMessage> buildRequest, CancellationToken ct)
+    private async Task<JsonNode> SendAuthorizedAsync(Func<string, HttpRequestMessage> buildRequest, CancellationToken ct)
     {
-        var token = await _tokens.GetAsync(ct).ConfigureAwait(false);
-        using var response = await SendAsync(buildRequest, token, ct).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        var credential = await _auth.GetCredentialAsync(ct).ConfigureAwait(false);
+        var body = await SendAsync(buildRequest, credential, ct).ConfigureAwait(false);
+        if (body is not null)
         {
-            return await ReadJsonAsync(response, ct).ConfigureAwait(false);
+            return body;
         }
 
-        _tokens.Invalidate(token);
-        token = await _tokens.GetAsync(ct).ConfigureAwait(false);
-        using var retried = await SendAsync(buildRequest, token, ct).ConfigureAwait(false);
-        if (retried.StatusCode == HttpStatusCode.Unauthorized)
-        {
-            throw new UpstreamException(Name, UpstreamFailure.Unavailable, "refused a freshly issued token (HTTP 401)");
-        }
-
-        return await ReadJsonAsync(retried, ct).ConfigureAwait(false);
+        _auth.Invalidate(credential);
+        credential = await _auth.GetCredentialAsync(ct).ConfigureAwait(false);
+        return await SendAsync(buildRequest, credential, ct).ConfigureAwait(false)
+            ?? throw new UpstreamException(Name, UpstreamFailure.Unavailable, "refused a freshly issued credential");
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> buildRequest, string token, CancellationToken ct)
+    /// <summary>The reply as JSON, or null when the upstream refused the credential (HTTP 401 or a refusal in the body).</summary>
+    private async Task<JsonNode?> SendAsync(Func<string, HttpRequestMessage> buildRequest, string credential, CancellationToken ct)
     {
-        using var request = buildRequest();
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        using var request = buildRequest(credential);
+        _auth.Apply(request, credential);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            return null;
+        }
+
+        var body = await ReadJsonAsync(response, ct).ConfigureAwait(false);
+        return _auth.IsRefused(body) ? null : body;
     }
 
     private async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)

@@ -16,10 +16,21 @@ public static class UpstreamServiceCollectionExtensions
     /// Registers upstream <paramref name="name"/>: options bound from <c>Upstreams:&lt;name&gt;</c> and validated at
     /// start-up, its resilience pipeline, and a keyed <see cref="UpstreamClient"/> (key = name).
     /// </summary>
-    public static IServiceCollection AddUpstream(this IServiceCollection services, string name)
+    public static IServiceCollection AddUpstream(this IServiceCollection services, string name) =>
+        services.AddUpstream(name, UpstreamAuthentication.OAuth2ClientCredentials);
+
+    /// <summary>
+    /// As <see cref="AddUpstream(IServiceCollection, string)"/>, with the upstream's own authentication scheme
+    /// (e.g. the national portal's session login) instead of OAuth2 client credentials.
+    /// </summary>
+    public static IServiceCollection AddUpstream(
+        this IServiceCollection services,
+        string name,
+        Func<UpstreamAuthContext, IUpstreamAuthentication> authentication)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(authentication);
 
         services.AddOptions<UpstreamOptions>(name)
             .BindConfiguration($"{Section}:{name}")
@@ -49,7 +60,8 @@ public static class UpstreamServiceCollectionExtensions
                 Timeout = Timeout.InfiniteTimeSpan, // the pipeline owns every timeout
             };
             var pipeline = sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PipelineKey(name));
-            return new UpstreamClient(name, http, options, pipeline, sp.GetRequiredService<TimeProvider>());
+            var auth = authentication(new UpstreamAuthContext(name, http, options, sp.GetRequiredService<TimeProvider>()));
+            return new UpstreamClient(name, http, options, pipeline, auth);
         });
         return services;
     }

@@ -10,10 +10,10 @@ using WireMock.Settings;
 namespace OneStop.Mocks;
 
 /// <summary>
-/// One fake national system: a WireMock server answering from a <see cref="SyntheticDataset"/>, behind a
-/// loopback TCP relay that can reset connections. Serves the shared behaviour of docs/adapters.md:
-/// <c>POST /token</c> (OAuth2 client credentials), Bearer checks on the business endpoint, fault switches
-/// (<c>POST/GET/DELETE /__faults</c>) and the call counter (<c>GET/DELETE /__calls</c>).
+/// One fake national system: a WireMock server (answering from a <see cref="SyntheticDataset"/> for the
+/// lookups), behind a loopback TCP relay that can reset connections. Serves the shared behaviour of
+/// docs/adapters.md: <c>POST /token</c> (OAuth2 client credentials), Bearer checks on the business endpoints,
+/// fault switches (<c>POST/GET/DELETE /__faults</c>) and the call counter (<c>GET/DELETE /__calls</c>).
 /// </summary>
 public abstract class MockServer : IAsyncDisposable
 {
@@ -25,6 +25,7 @@ public abstract class MockServer : IAsyncDisposable
 
     private static readonly string MalformedSeed = """{"error_code":0,"message":"truncated""";
 
+    private readonly SyntheticDataset? _data;
     private readonly TokenStore _tokens;
     private readonly CancellationTokenSource _stopping = new();
     private WireMockServer? _wireMock;
@@ -34,20 +35,26 @@ public abstract class MockServer : IAsyncDisposable
     private int _stopped;
 
     private protected MockServer(string name, SyntheticDataset data, TimeProvider? timeProvider)
+        : this(name, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(data);
+        _data = data;
+    }
+
+    /// <summary>A mock that answers from no dataset: the destinations, which only record what they are sent.</summary>
+    private protected MockServer(string name, TimeProvider? timeProvider)
+    {
         Name = name;
-        Data = data;
         TimeProvider = timeProvider ?? TimeProvider.System;
         _tokens = new TokenStore(TimeProvider);
         Faults = new FaultSwitches(_tokens.Clear);
     }
 
-    /// <summary>Short system name: <c>population</c>, <c>business</c>, <c>insurance</c> or <c>land</c>.</summary>
+    /// <summary>Short system name: <c>population</c>, <c>business</c>, <c>insurance</c>, <c>land</c>, <c>portal</c>, <c>emc</c> or <c>postal</c>.</summary>
     public string Name { get; }
 
-    /// <summary>The data the mock answers from.</summary>
-    public SyntheticDataset Data { get; }
+    /// <summary>The data a lookup mock answers from. Destination mocks (portal, EMC, postal) hold none.</summary>
+    public SyntheticDataset Data => _data ?? throw new InvalidOperationException($"The {Name} mock is a destination: it answers from no dataset.");
 
     /// <summary>The clock for token expiry and card validity (latency faults use the wall clock).</summary>
     public TimeProvider TimeProvider { get; }
@@ -61,7 +68,7 @@ public abstract class MockServer : IAsyncDisposable
     /// </summary>
     public Uri ControlUrl => _wireMock is { } w ? new Uri(w.Url! + "/") : throw new InvalidOperationException($"The {Name} mock has not started.");
 
-    /// <summary>The business endpoint, e.g. <c>POST /api/dancu/xacthuc</c>.</summary>
+    /// <summary>The (main) business endpoint, e.g. <c>POST /api/dancu/xacthuc</c>.</summary>
     public string BusinessEndpoint => $"{BusinessMethod} {BusinessPath}";
 
     public FaultSwitches Faults { get; }
@@ -87,8 +94,32 @@ public abstract class MockServer : IAsyncDisposable
 
     private protected abstract string BusinessPath { get; }
 
-    /// <summary>Answers one authorised business call from <see cref="Data"/>.</summary>
+    /// <summary>Answers one authorised business call.</summary>
     private protected abstract MockReply Answer(IRequestMessage request);
+
+    /// <summary>
+    /// Whether business calls need <c>Authorization: Bearer</c> with a token from <c>/token</c>. A mock with
+    /// its own scheme (the portal's session in the body) says false and checks <see cref="IsCredentialValid"/> itself.
+    /// </summary>
+    private protected virtual bool RequiresBearer => true;
+
+    /// <summary>More endpoints: further business operations (<see cref="MapBusinessCall"/>), logins, inspection.</summary>
+    private protected virtual void MapMoreEndpoints(WireMockServer server)
+    {
+    }
+
+    /// <summary>Serves <paramref name="method"/> <paramref name="path"/> as a business call: faults, auth and the call counter apply.</summary>
+    private protected void MapBusinessCall(WireMockServer server, string method, string path, Func<IRequestMessage, MockReply> answer)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        server.Given(Request.Create().WithPath(path).UsingMethod(method))
+            .RespondWith(Response.Create().WithCallback(request => BusinessCallAsync(request, answer)));
+    }
+
+    /// <summary>Issues a credential (token or session) valid for <see cref="TokenLifetime"/>; <c>expireTokens</c> forgets it.</summary>
+    private protected string IssueCredential() => _tokens.Issue(TokenLifetime);
+
+    private protected bool IsCredentialValid(string? credential) => credential is not null && _tokens.IsValid(credential);
 
     /// <summary>Starts WireMock on a free loopback port and the relay on 127.0.0.1:<paramref name="port"/> (0 = free port).</summary>
     private protected async Task StartCoreAsync(int port)
@@ -141,8 +172,8 @@ public abstract class MockServer : IAsyncDisposable
                 ResetBusinessCalls();
                 return CallsReply();
             }));
-        server.Given(Request.Create().WithPath(BusinessPath).UsingMethod(BusinessMethod))
-            .RespondWith(Response.Create().WithCallback(BusinessCallAsync));
+        MapBusinessCall(server, BusinessMethod, BusinessPath, Answer);
+        MapMoreEndpoints(server);
     }
 
     private IResponseMessage IssueToken(IRequestMessage request)
@@ -165,7 +196,7 @@ public abstract class MockServer : IAsyncDisposable
         return Http.Json(200, new TokenReply(token, "Bearer", (int)Math.Ceiling(lifetime.TotalSeconds)), WireJsonContext.Wire.TokenReply);
     }
 
-    private async Task<IResponseMessage> BusinessCallAsync(IRequestMessage request)
+    private async Task<IResponseMessage> BusinessCallAsync(IRequestMessage request, Func<IRequestMessage, MockReply> answer)
     {
         try
         {
@@ -187,7 +218,7 @@ public abstract class MockServer : IAsyncDisposable
                 return ServiceUnavailable();
             }
 
-            if (Http.BearerToken(request) is not { } token || !_tokens.IsValid(token))
+            if (RequiresBearer && (Http.BearerToken(request) is not { } token || !_tokens.IsValid(token)))
             {
                 return Http.Json(401, """{"error":"invalid_token"}""", ("WWW-Authenticate", "Bearer error=\"invalid_token\""));
             }
@@ -195,7 +226,7 @@ public abstract class MockServer : IAsyncDisposable
             MockReply reply;
             try
             {
-                reply = Answer(request);
+                reply = answer(request);
             }
             catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
             {

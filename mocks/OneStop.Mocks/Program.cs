@@ -5,9 +5,10 @@ namespace OneStop.Mocks;
 
 /// <summary>
 /// <c>dotnet run --project mocks/OneStop.Mocks [-- --population-port 5091 --business-port 5092
-/// --insurance-port 5093 --land-port 5094 --seed 468]</c>. Environment variables
-/// <c>ONESTOP_MOCKS_POPULATION_PORT</c>, <c>…_BUSINESS_PORT</c>, <c>…_INSURANCE_PORT</c>, <c>…_LAND_PORT</c> and
-/// <c>ONESTOP_MOCKS_SEED</c> do the same; arguments win. Prints only addresses and counts, never personal data.
+/// --insurance-port 5093 --land-port 5094 --portal-port 5095 --emc-port 5096 --postal-port 5097 --seed 468]</c>.
+/// Environment variables <c>ONESTOP_MOCKS_POPULATION_PORT</c>, <c>…_BUSINESS_PORT</c>, <c>…_INSURANCE_PORT</c>,
+/// <c>…_LAND_PORT</c>, <c>…_PORTAL_PORT</c>, <c>…_EMC_PORT</c>, <c>…_POSTAL_PORT</c> and <c>ONESTOP_MOCKS_SEED</c> do
+/// the same; arguments win. Prints only addresses and counts, never personal data.
 /// </summary>
 internal static class Program
 {
@@ -15,11 +16,12 @@ internal static class Program
     {
         if (args.Any(a => a is "-h" or "--help"))
         {
-            Console.WriteLine("Usage: OneStop.Mocks [--population-port N] [--business-port N] [--insurance-port N] [--land-port N] [--seed N]");
+            Console.WriteLine("Usage: OneStop.Mocks [--population-port N] [--business-port N] [--insurance-port N] [--land-port N] [--portal-port N] [--emc-port N] [--postal-port N] [--seed N]");
             return 0;
         }
 
         NationalMockPorts ports;
+        DestinationMockPorts destinationPorts;
         int seed;
         try
         {
@@ -31,6 +33,13 @@ internal static class Program
                 Insurance = Setting(args, "insurance-port", standalone.Insurance),
                 Land = Setting(args, "land-port", standalone.Land),
             };
+            var fixedDestinations = DestinationMockPorts.Standalone;
+            destinationPorts = new DestinationMockPorts
+            {
+                Portal = Setting(args, "portal-port", fixedDestinations.Portal),
+                Emc = Setting(args, "emc-port", fixedDestinations.Emc),
+                Postal = Setting(args, "postal-port", fixedDestinations.Postal),
+            };
             seed = Setting(args, "seed", SyntheticDataset.DefaultSeed);
         }
         catch (FormatException e)
@@ -41,6 +50,7 @@ internal static class Program
 
         var data = SyntheticDataset.Create(seed);
         await using var mocks = await NationalMocks.StartAsync(data, ports).ConfigureAwait(false);
+        await using var destinations = await DestinationMocks.StartAsync(destinationPorts).ConfigureAwait(false);
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -50,8 +60,17 @@ internal static class Program
             Console.WriteLine($"  {mock.Name,-10} {mock.Url}  {mock.BusinessEndpoint}  (control, never reset: {mock.ControlUrl})");
         }
 
+        Console.WriteLine("OneStop destination mocks (they record what they are sent):");
+        foreach (var mock in destinations.All)
+        {
+            Console.WriteLine($"  {mock.Name,-10} {mock.Url}  {mock.BusinessEndpoint}  (control, never reset: {mock.ControlUrl})");
+        }
+
         Console.WriteLine($"OAuth2 client credentials: POST /token, client_id={MockServer.DemoClientId} client_secret={MockServer.DemoClientSecret}");
-        Console.WriteLine("Faults: POST/GET/DELETE /__faults; business call count: GET/DELETE /__calls. Ctrl+C stops.");
+        Console.WriteLine($"Portal: POST {PortalMock.LoginPath} with header dstcode: {PortalMock.DemoDstCode} and {{\"username\":\"{MockServer.DemoClientId}\",\"password\":\"{MockServer.DemoClientSecret}\"}}");
+        Console.WriteLine($"EMC SiteId: {EmcMock.DemoSiteId}; postal CustomerCode: {PostalMock.DemoCustomerCode}");
+        Console.WriteLine("Faults: POST/GET/DELETE /__faults; business call count: GET/DELETE /__calls;");
+        Console.WriteLine("destinations also: GET/DELETE /__sideeffects[?maHoSo=], GET/POST/DELETE /__reject. Ctrl+C stops.");
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Console.CancelKeyPress += (_, e) =>

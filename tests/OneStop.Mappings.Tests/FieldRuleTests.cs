@@ -354,4 +354,35 @@ public sealed class FieldRuleTests
         Run(m, """{"so_dinh_danh":"038085000123","context":{"ma_don_vi":"000.00.01.H56"}}""")
             .ShouldBe("""{"MaDonVi":"000.00.01.H56","SoDinhDanh":"038085000123","SoCMND":""}""");
     }
+
+    [Fact]
+    public void Encode_json_writes_a_nested_object_as_a_JSON_string()
+    {
+        // EMC's TrackingMCDT carries User as text holding JSON.
+        var m = Map("""
+            fields:
+              User:
+                encode: json
+                when: { path: tai_khoan, exists: true }
+                fields: { ID_local: so, TYPE: { value: "2" }, LOCATION: tinh }
+              Ds: { each: L, encode: json, fields: { x: X } }
+            """, "emc.request");
+
+        Run(m, """{"tai_khoan":"VNeID","so":"038085000123","tinh":"38","L":[{"X":"Hà"}]}""")
+            .ShouldBe("""{"User":"{\"ID_local\":\"038085000123\",\"TYPE\":\"2\",\"LOCATION\":\"38\"}","Ds":"[{\"x\":\"Hà\"}]"}""");
+        Run(m, """{"so":"038085000123"}""").ShouldBe("{}");
+    }
+
+    [Fact]
+    public void Encode_is_only_for_objects_and_lists_and_only_json()
+    {
+        var errors = LoadErrors("id: test.reply\nversion: 1\nfields:\n  a: { path: A, encode: json }\n  b: { encode: xml, fields: { x: X } }\n")
+            .Select(e => e.ToString()).ToList();
+
+        errors.ShouldBe(
+        [
+            "test.reply.yaml: a: 'encode' goes with 'fields' (it writes the built object or list as a JSON string)",
+            "test.reply.yaml: b: encode: 'xml' is not known (json)",
+        ], ignoreOrder: true);
+    }
 }

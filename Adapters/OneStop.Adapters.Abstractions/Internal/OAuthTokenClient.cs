@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace OneStop.Adapters.Internal;
@@ -10,12 +11,18 @@ namespace OneStop.Adapters.Internal;
 /// OAuth2 client-credentials tokens for one upstream: fetched once, shared by concurrent calls,
 /// renewed shortly before expiry, and dropped when the upstream answers 401.
 /// </summary>
-internal sealed class OAuthTokenClient(string upstream, HttpClient http, UpstreamOptions options, TimeProvider time)
+internal sealed class OAuthTokenClient(string upstream, HttpClient http, UpstreamOptions options, TimeProvider time) : IUpstreamAuthentication
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile CachedToken? _current;
 
-    public async ValueTask<string> GetAsync(CancellationToken cancellationToken)
+    public void Apply(HttpRequestMessage request, string credential) =>
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+
+    /// <summary>OAuth2 upstreams refuse a token with HTTP 401 only.</summary>
+    public bool IsRefused(JsonNode reply) => false;
+
+    public async ValueTask<string> GetCredentialAsync(CancellationToken cancellationToken)
     {
         var token = _current;
         if (token is not null && !token.IsDue(time.GetUtcNow()))
@@ -42,11 +49,11 @@ internal sealed class OAuthTokenClient(string upstream, HttpClient http, Upstrea
         }
     }
 
-    /// <summary>Forgets <paramref name="rejected"/> so the next call fetches a new token (no-op when already renewed).</summary>
-    public void Invalidate(string rejected)
+    /// <summary>Forgets <paramref name="credential"/> so the next call fetches a new token (no-op when already renewed).</summary>
+    public void Invalidate(string credential)
     {
         var token = _current;
-        if (token is not null && token.Value == rejected)
+        if (token is not null && token.Value == credential)
         {
             Interlocked.CompareExchange(ref _current, null, token);
         }

@@ -12,11 +12,11 @@ namespace OneStop.Mappings.Internal;
 internal sealed partial class DefinitionCompiler(string file, List<MappingError> errors)
 {
     private static readonly string[] RuleKeys =
-        ["path", "value", "join", "separator", "split", "table", "fallback", "date", "default", "required", "type", "when", "fields", "each"];
+        ["path", "value", "join", "separator", "split", "table", "fallback", "date", "default", "required", "type", "when", "fields", "each", "encode"];
 
     private static readonly string[] SourceKeys = ["path", "value", "join", "fields", "each"];
 
-    private static readonly string[] ObjectOnlyKeys = ["path", "each", "fields", "required", "when"];
+    private static readonly string[] ObjectOnlyKeys = ["path", "each", "fields", "required", "when", "encode"];
 
     private static readonly string[] Types = ["string", "int", "number", "bool"];
 
@@ -264,16 +264,22 @@ internal sealed partial class DefinitionCompiler(string file, List<MappingError>
             }
 
             var innerRules = CompileFields(inner, fieldPath);
+            var encodeJson = CompileEncode(rule, fieldPath);
             if (rule.ContainsKey("each"))
             {
                 var each = RequiredPath(rule["each"], fieldPath, "each");
                 return errors.Count > errorsBefore || each is null ? null
-                    : new EachRule(mappingId, target, fieldPath, when, required, each, innerRules);
+                    : new EachRule(mappingId, target, fieldPath, when, required, each, innerRules) { EncodeJson = encodeJson };
             }
 
             var scope = rule.ContainsKey("path") ? RequiredPath(rule["path"], fieldPath, "path") : null;
             return errors.Count > errorsBefore ? null
-                : new ObjectRule(mappingId, target, fieldPath, when, required, scope, innerRules);
+                : new ObjectRule(mappingId, target, fieldPath, when, required, scope, innerRules) { EncodeJson = encodeJson };
+        }
+
+        if (rule.ContainsKey("encode"))
+        {
+            Error(fieldPath, "'encode' goes with 'fields' (it writes the built object or list as a JSON string)");
         }
 
         var source = CompileSource(rule, fieldPath);
@@ -306,6 +312,23 @@ internal sealed partial class DefinitionCompiler(string file, List<MappingError>
 
         return errors.Count > errorsBefore || source is null ? null
             : new ValueRule(mappingId, target, fieldPath, when, required, source, steps, defaultValue);
+    }
+
+    /// <summary><c>encode: json</c>: the object (or list) is written as a JSON string, for wires that nest JSON in text.</summary>
+    private bool CompileEncode(JsonObject rule, string fieldPath)
+    {
+        if (!rule.TryGetPropertyValue("encode", out var node))
+        {
+            return false;
+        }
+
+        if (Json.Text(node) == "json")
+        {
+            return true;
+        }
+
+        Error(fieldPath, $"encode: '{Json.Text(node) ?? Json.ShowJson(node)}' is not known (json)");
+        return false;
     }
 
     private IValueSource? CompileSource(JsonObject rule, string fieldPath)

@@ -86,7 +86,8 @@ internal static class Json
     /// <summary>How a value is shown in sample failures: always JSON, so "1" and 1 differ visibly.</summary>
     public static string ShowJson(JsonNode? node) => node?.ToJsonString(Compact) ?? "null";
 
-    private static readonly JsonSerializerOptions Compact = new()
+    /// <summary>Compact JSON that keeps Vietnamese letters as they are (used by <c>encode: json</c> and in messages).</summary>
+    public static readonly JsonSerializerOptions Compact = new()
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };

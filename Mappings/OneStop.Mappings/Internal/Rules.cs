@@ -19,6 +19,13 @@ internal abstract class FieldRule(string mappingId, string target, string fieldP
 
     public abstract JsonNode? Evaluate(JsonNode? scope);
 
+    /// <summary><c>encode: json</c> on an object or list rule: the built value is written as a JSON string.</summary>
+    public bool EncodeJson { get; init; }
+
+    /// <summary>The built object or list, or its JSON text when <see cref="EncodeJson"/> is set.</summary>
+    protected JsonNode? Encoded(JsonNode? built) =>
+        built is null || !EncodeJson ? built : JsonValue.Create(built.ToJsonString(Json.Compact));
+
     public MappingException Fail(string rule) => new(MappingId, FieldPath, rule);
 
     /// <summary>A failure caused by <paramref name="value"/>: the value travels beside the message, never in it.</summary>
@@ -115,7 +122,7 @@ internal sealed class ObjectRule(
                 : $"required value missing at {scopePath.Text}");
         }
 
-        return result;
+        return Encoded(result);
     }
 }
 
@@ -159,7 +166,7 @@ internal sealed class EachRule(
             throw Fail($"required value missing at {each.Text}");
         }
 
-        return result;
+        return Encoded(result);
     }
 
     private void Add(ref JsonArray? result, JsonNode item, int index)

@@ -120,6 +120,15 @@ internal sealed record LandCertificateData(string SoPhatHanh, string SoVaoSo, st
 
 internal sealed record LandUserData(string HoVaTen, string SoDinhDanh);
 
+// ---------------------------------------------------------------- destinations (test inspection)
+
+internal sealed record SideEffectsState(
+    [property: JsonPropertyName("total")] int Total,
+    [property: JsonPropertyName("duplicatesSuppressed")] int DuplicatesSuppressed,
+    [property: JsonPropertyName("sideEffects")] IReadOnlyList<SideEffect> SideEffects);
+
+internal sealed record RejectedState([property: JsonPropertyName("rejected")] IReadOnlyList<string> Rejected);
+
 [JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Default)]
 [JsonSerializable(typeof(TokenReply))]
 [JsonSerializable(typeof(ErrorReply))]
@@ -132,6 +141,9 @@ internal sealed record LandUserData(string HoVaTen, string SoDinhDanh);
 [JsonSerializable(typeof(InsuranceRequest))]
 [JsonSerializable(typeof(InsuranceReply))]
 [JsonSerializable(typeof(LandReply))]
+[JsonSerializable(typeof(SideEffectsState))]
+[JsonSerializable(typeof(RejectedState))]
+[JsonSerializable(typeof(PostalTrackingEvent[]))]
 internal sealed partial class WireJsonContext : JsonSerializerContext
 {
     /// <summary>Writes Vietnamese letters as UTF-8 rather than \u escapes, so replies read well in curl.</summary>
