@@ -5,7 +5,7 @@ namespace OneStop.Hub.Host;
 public static class EmbeddedNationalSystems
 {
     /// <summary>The upstreams the hub ships adapters for, as named under <c>Upstreams:</c>.</summary>
-    public static readonly string[] Upstreams = ["Population", "Business", "Insurance", "Land"];
+    public static readonly string[] Upstreams = ["Population", "Business", "Insurance", "Land", "Portal", "Emc", "Postal"];
 
     /// <summary>
     /// When no upstream has a <c>BaseUrl</c>, starts the fake national systems from mocks/ in process on
@@ -22,6 +22,7 @@ public static class EmbeddedNationalSystems
         }
 
         var mocks = NationalMocks.StartAsync(SyntheticDataset.Default).GetAwaiter().GetResult();
+        var destinations = DestinationMocks.StartAsync().GetAwaiter().GetResult();
         var settings = new Dictionary<string, string?>();
         foreach (var (name, mock) in new (string, MockServer)[]
                  {
@@ -34,8 +35,20 @@ public static class EmbeddedNationalSystems
             settings[$"Upstreams:{name}:ClientSecret"] = MockServer.DemoClientSecret;
         }
 
+        foreach (var (name, mock) in new (string, DestinationMock)[] { ("Portal", destinations.Portal), ("Emc", destinations.Emc), ("Postal", destinations.Postal) })
+        {
+            settings[$"Upstreams:{name}:BaseUrl"] = mock.Url.ToString();
+            settings[$"Upstreams:{name}:ClientId"] = MockServer.DemoClientId;
+            settings[$"Upstreams:{name}:ClientSecret"] = MockServer.DemoClientSecret;
+            foreach (var (key, value) in DestinationMocks.DemoParametersFor(mock))
+            {
+                settings[$"Upstreams:{name}:Parameters:{key}"] = value;
+            }
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddSingleton(_ => mocks); // factory registration: disposed (mocks stopped) with the host
+        builder.Services.AddSingleton(_ => mocks); // factory registrations: disposed (fakes stopped) with the host
+        builder.Services.AddSingleton(_ => destinations);
         builder.Services.AddHostedService<Internal.EmbeddedMocksReport>();
         return builder;
     }

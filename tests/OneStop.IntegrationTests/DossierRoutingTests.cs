@@ -18,12 +18,12 @@ public sealed class RoutingFixture : IAsyncLifetime
 
     public HubServer Hub { get; private set; } = null!;
 
-    private NationalMocks _mocks = null!;
+    private TestSystems _systems = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _mocks = await NationalMocks.StartAsync(SyntheticDataset.Default);
-        var settings = TestUpstreamSettings.ForAll(_mocks);
+        _systems = await TestSystems.StartAsync();
+        var settings = _systems.Settings();
         settings["Delivery:InitialBackoff"] = "00:00:00.050";
         settings["Delivery:MaxBackoff"] = "00:00:00.400";
         settings["Delivery:RefusalsBeforePark"] = "3";
@@ -37,7 +37,7 @@ public sealed class RoutingFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Hub.DisposeAsync();
-        await _mocks.DisposeAsync();
+        await _systems.DisposeAsync();
     }
 }
 
@@ -61,7 +61,7 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
         HinhThuc = hinhThuc,
         LoaiDoiTuong = 1,
         ChuHoSo = "Nguyễn Văn An",
-        DiaChiNhanKetQua = hinhThuc == 1 ? new DiaChiNhanKetQua { HoTenNguoiNhan = "Nguyễn Văn An", DiaChi = "Số 12 Lê Lợi", MaTinhThanh = "38", MaPhuongXa = "16012" } : null,
+        DiaChiNhanKetQua = hinhThuc == 1 ? new DiaChiNhanKetQua { HoTenNguoiNhan = "Nguyễn Văn An", DiaChi = "Số 12 Lê Lợi", SoDienThoai = "0912345678", MaTinhThanh = "38", MaPhuongXa = "16012" } : null,
     };
 
     private static async Task Eventually(Func<bool> condition, string what, int seconds = 30)
@@ -97,6 +97,8 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
     [InlineData("ma_ho_so", "H56-2611-1")]
     [InlineData("trang_thai_ho_so", null)]
     [InlineData("dia_chi_nhan_ket_qua", "post")]
+    [InlineData("dia_chi_nhan_ket_qua.so_dien_thoai", "phone")]
+    [InlineData("loai_doi_tuong", null)]
     [InlineData("ngay_tiep_nhan", "time")]
     public async Task Invalid_event_is_refused_with_InvalidArgument_naming_the_field(string field, string? variant)
     {
@@ -106,6 +108,8 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
             case "ma_ho_so": e.MaHoSo = variant; break;
             case "trang_thai_ho_so": e.TrangThaiHoSo = 11; break;
             case "dia_chi_nhan_ket_qua": e.HinhThuc = 1; e.TrangThaiHoSo = 9; e.DiaChiNhanKetQua = null; break;
+            case "dia_chi_nhan_ket_qua.so_dien_thoai": e.HinhThuc = 1; e.TrangThaiHoSo = 9; e.DiaChiNhanKetQua = new DiaChiNhanKetQua { HoTenNguoiNhan = "An", DiaChi = "12 Lê Lợi", MaTinhThanh = "38" }; break;
+            case "loai_doi_tuong": e.LoaiDoiTuong = 0; break;
             case "ngay_tiep_nhan": e.NgayTiepNhan = "20/11/2026"; break;
         }
 

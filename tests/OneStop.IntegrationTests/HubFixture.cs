@@ -6,7 +6,9 @@ namespace OneStop.IntegrationTests;
 /// <summary>The real host on loopback ports, pointed at its own in-process fake national systems.</summary>
 public sealed class HubFixture : IAsyncLifetime
 {
-    public NationalMocks Mocks { get; private set; } = null!;
+    public TestSystems Systems { get; private set; } = null!;
+
+    public NationalMocks Mocks => Systems.National;
 
     public HubServer Hub { get; private set; } = null!;
 
@@ -14,13 +16,13 @@ public sealed class HubFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Mocks = await NationalMocks.StartAsync(SyntheticDataset.Default);
-        Hub = HubServer.Start(TestUpstreamSettings.ForAll(Mocks));
+        Systems = await TestSystems.StartAsync();
+        Hub = HubServer.Start(Systems.Settings());
     }
 
     public async ValueTask DisposeAsync()
     {
         await Hub.DisposeAsync();
-        await Mocks.DisposeAsync();
+        await Systems.DisposeAsync();
     }
 }

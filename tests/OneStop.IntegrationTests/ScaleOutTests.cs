@@ -21,8 +21,8 @@ public sealed class ScaleOutTests
     public async Task Second_instance_shares_the_work_through_the_rebalance_without_loss_or_duplication()
     {
         using var kafka = new TestKafkaCluster();
-        await using var mocks = await NationalMocks.StartAsync(SyntheticDataset.Default);
-        var settings = TestUpstreamSettings.ForAll(mocks);
+        await using var systems = await TestSystems.StartAsync();
+        var settings = systems.Settings();
         settings["Kafka:BootstrapServers"] = kafka.BootstrapServers;
         settings["Kafka:SessionTimeoutMs"] = "6000";
         var atA = new RecordingDestination("alpha");

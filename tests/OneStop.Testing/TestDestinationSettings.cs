@@ -9,8 +9,8 @@ namespace OneStop.Testing;
 /// </summary>
 public static class TestDestinationSettings
 {
-    public const string Province = "38";
-    public const string SenderCommune = "16012";
+    public const string Province = DestinationMocks.DemoProvince;
+    public const string SenderCommune = DestinationMocks.DemoSenderCommune;
 
     public static Dictionary<string, string?> For(string name, DestinationMock mock)
     {
@@ -40,20 +40,5 @@ public static class TestDestinationSettings
     }
 
     /// <summary>The fixed values each fake accepts.</summary>
-    public static IReadOnlyDictionary<string, string> ParametersFor(DestinationMock mock) => mock switch
-    {
-        PortalMock => new Dictionary<string, string> { ["dstcode"] = PortalMock.DemoDstCode },
-        EmcMock => new Dictionary<string, string> { ["site_id"] = EmcMock.DemoSiteId, ["ma_tinh"] = Province },
-        PostalMock => new Dictionary<string, string>
-        {
-            ["customer_code"] = PostalMock.DemoCustomerCode,
-            ["sender_province"] = Province,
-            ["sender_commune"] = SenderCommune,
-            ["sender_address"] = "Trung tâm Phục vụ hành chính công tỉnh, 1 Quảng trường",
-            ["sender_name"] = "Bộ phận Một cửa tỉnh",
-            ["sender_tel"] = "02373000000",
-            ["sender_email"] = "motcua@example.gov.vn",
-        },
-        _ => throw new ArgumentOutOfRangeException(nameof(mock), mock.Name, "not a destination mock"),
-    };
+    public static IReadOnlyDictionary<string, string> ParametersFor(DestinationMock mock) => DestinationMocks.DemoParametersFor(mock);
 }

@@ -3,11 +3,11 @@ using OneStop.Mocks;
 namespace OneStop.Hub.Host.Internal;
 
 /// <summary>Says loudly, at start, that the national systems are fakes and where they listen.</summary>
-internal sealed partial class EmbeddedMocksReport(NationalMocks mocks, ILogger<EmbeddedMocksReport> logger) : IHostedService
+internal sealed partial class EmbeddedMocksReport(NationalMocks mocks, DestinationMocks destinations, ILogger<EmbeddedMocksReport> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var mock in mocks.All)
+        foreach (var mock in mocks.All.Concat<MockServer>(destinations.All))
         {
             LogMock(logger, mock.Name, mock.Url);
         }

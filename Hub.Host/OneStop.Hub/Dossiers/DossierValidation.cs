@@ -63,19 +63,31 @@ public static partial class DossierValidation
             throw HubException.Invalid("hinh_thuc", "must be 0 (result returned in person) or 1 (by post)");
         }
 
-        if (e.LoaiDoiTuong is < 0 or > 4)
+        if (e.LoaiDoiTuong is < 1 or > 4)
         {
             throw HubException.Invalid("loai_doi_tuong", "must be 1 (citizen), 2 (business), 3 (state agency) or 4 (organisation)");
         }
 
-        if (e.MucDo is not (0 or 1 or 2 or 3 or 4))
+        if (e.MucDo is not (0 or 1 or 3 or 4))
         {
-            throw HubException.Invalid("muc_do", "must be a service level 0-4");
+            throw HubException.Invalid("muc_do", "must be a service level 0, 1, 3 or 4");
         }
 
-        if (e.HinhThuc == 1 && e.TrangThaiHoSo == 9 && (e.DiaChiNhanKetQua is null || string.IsNullOrWhiteSpace(e.DiaChiNhanKetQua.DiaChi)))
+        if (e.HinhThuc == 1 && e.TrangThaiHoSo == 9)
         {
-            throw HubException.Invalid("dia_chi_nhan_ket_qua", "is required when a ready result (trang_thai_ho_so 9) is returned by post (hinh_thuc 1)");
+            // The postal operator needs all of these to create the order; refuse now rather than park later.
+            var a = e.DiaChiNhanKetQua
+                ?? throw HubException.Invalid("dia_chi_nhan_ket_qua", "is required when a ready result (trang_thai_ho_so 9) is returned by post (hinh_thuc 1)");
+            foreach (var (field, value) in new[]
+                     {
+                         ("ho_ten_nguoi_nhan", a.HoTenNguoiNhan), ("dia_chi", a.DiaChi), ("so_dien_thoai", a.SoDienThoai), ("ma_tinh_thanh", a.MaTinhThanh),
+                     })
+            {
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    throw HubException.Invalid($"dia_chi_nhan_ket_qua.{field}", "is required when the result is returned by post");
+                }
+            }
         }
 
         foreach (var (field, value) in new[]

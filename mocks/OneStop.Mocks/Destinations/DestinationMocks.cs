@@ -17,6 +17,33 @@ public sealed record DestinationMockPorts
 /// <summary>The three fake destinations of dossier events (national portal, EMC, postal operator), bound to 127.0.0.1 only.</summary>
 public sealed class DestinationMocks : IAsyncDisposable
 {
+    /// <summary>Province code the demo destinations use (Thanh Hóa).</summary>
+    public const string DemoProvince = "38";
+
+    /// <summary>Commune code of the demo sender (the one-stop desk).</summary>
+    public const string DemoSenderCommune = "16012";
+
+    /// <summary>
+    /// The fixed values each fake accepts, as the adapters read them from <c>Upstreams:&lt;Name&gt;:Parameters</c>
+    /// (dstcode, SiteId, CustomerCode, sender): what the demo host and the tests configure.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> DemoParametersFor(DestinationMock mock) => mock switch
+    {
+        PortalMock => new Dictionary<string, string> { ["dstcode"] = PortalMock.DemoDstCode },
+        EmcMock => new Dictionary<string, string> { ["site_id"] = EmcMock.DemoSiteId, ["ma_tinh"] = DemoProvince },
+        PostalMock => new Dictionary<string, string>
+        {
+            ["customer_code"] = PostalMock.DemoCustomerCode,
+            ["sender_province"] = DemoProvince,
+            ["sender_commune"] = DemoSenderCommune,
+            ["sender_address"] = "Trung tâm Phục vụ hành chính công tỉnh, 1 Quảng trường",
+            ["sender_name"] = "Bộ phận Một cửa tỉnh",
+            ["sender_tel"] = "02373000000",
+            ["sender_email"] = "motcua@example.gov.vn",
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(mock), mock?.Name, "not a destination mock"),
+    };
+
     private DestinationMocks(PortalMock portal, EmcMock emc, PostalMock postal)
     {
         Portal = portal;
