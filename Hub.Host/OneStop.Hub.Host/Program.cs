@@ -5,6 +5,7 @@ using OneStop.Adapters.Population;
 using OneStop.Hub;
 using OneStop.Hub.Grpc;
 using OneStop.Hub.Host;
+using OneStop.Hub.Host.Security;
 using OneStop.Hub.Kafka;
 using OneStop.Hub.Soap;
 
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddEmbeddedNationalSystemsWhenUnconfigured();
 builder.AddOneStopHub();
+builder.AddOneStopSecurity();
 builder.AddKafkaRouting();
 builder.AddPopulationAdapter();
 builder.AddBusinessAdapter();
@@ -23,9 +25,12 @@ builder.AddOneStopOperations();
 
 var app = builder.Build();
 
+app.UseOneStopSecurity();
+app.UseOneStopSoapGuard();
 app.MapOneStopGrpc();
 app.MapOneStopSoap();
 app.MapOneStopOperations();
+app.MapOneStopEvidence();
 
 app.Run();
 
