@@ -28,6 +28,16 @@ public static class GrpcEndpoints
         return builder;
     }
 
+    /// <summary>
+    /// Answers INVALID_ARGUMENT, naming the message type and the protobuf error, for a request message that does
+    /// not parse (instead of gRPC's UNKNOWN). Call after routing, before the endpoints run.
+    /// </summary>
+    public static IApplicationBuilder UseOneStopGrpcGuard(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<GrpcMessageGuard>();
+    }
+
     public static IEndpointRouteBuilder MapOneStopGrpc(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -26,7 +26,6 @@ builder.AddOneStopOperations();
 var app = builder.Build();
 
 app.UseOneStopSecurity();
-app.UseOneStopSoapGuard();
 app.MapOneStopGrpc();
 app.MapOneStopSoap();
 app.MapOneStopOperations();

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OneStop.Hub.Evidence;
+using OneStop.Hub.Grpc;
+using OneStop.Hub.Soap;
 using OneStop.Hub.Security;
 
 namespace OneStop.Hub.Host.Security;
@@ -53,12 +55,17 @@ public static class HubSecurity
         return builder;
     }
 
-    /// <summary>Authentication, then the per-client rate limiter. Call before the endpoints are mapped.</summary>
+    /// <summary>
+    /// Authentication, the per-client rate limiter, then the input guards of both ports (SOAP: size, content type,
+    /// DTDs, well-formedness; gRPC: messages that do not parse). Call before the endpoints are mapped.
+    /// </summary>
     public static WebApplication UseOneStopSecurity(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseAuthentication();
         app.UseRateLimiter();
+        app.UseOneStopSoapGuard();
+        app.UseOneStopGrpcGuard();
         return app;
     }
 
