@@ -20,6 +20,13 @@ public sealed class FullRunFixture : IAsyncLifetime
         var settings = TestUpstreamSettings.ForAll(Mocks);
         settings["Security:RateLimit:PermitsPerPeriod"] = "1000000";
         settings["Security:RateLimit:Burst"] = "1000000";
+
+        // Every line, not only what the shipped configuration lets through: an operator who turns logging up
+        // must not turn personal data on with it.
+        foreach (var category in new[] { "Default", "Microsoft.AspNetCore", "Microsoft.Hosting.Lifetime", "Polly", "System.Net.Http.HttpClient", "Grpc" })
+        {
+            settings[$"Logging:LogLevel:{category}"] = "Trace";
+        }
         Hub = HubServer.Start(settings);
     }
 
