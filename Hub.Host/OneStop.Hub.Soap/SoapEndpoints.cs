@@ -44,6 +44,9 @@ public static class SoapEndpoints
         Microsoft.Extensions.Logging.FilterLoggingBuilderExtensions.AddFilter(builder.Logging, "SoapCore", Microsoft.Extensions.Logging.LogLevel.None);
         builder.Services.TryAddSingleton<SoapFaults>();
         builder.Services.TryAddSingleton<LookupSoapService>();
+        // SoapCore registers its default transformer; ours replaces it and hands the hub's own faults to it.
+        builder.Services.RemoveAll<SoapCore.Extensibility.IFaultExceptionTransformer>();
+        builder.Services.AddSingleton<SoapCore.Extensibility.IFaultExceptionTransformer, LookupFaultTransformer>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<SoapCore.Extensibility.IServiceOperationTuner, SoapSecurityTuner>());
         return builder;
     }
