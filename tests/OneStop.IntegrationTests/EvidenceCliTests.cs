@@ -17,6 +17,7 @@ public sealed class EvidenceCliTests(HubFixture fixture) : IClassFixture<HubFixt
     {
         var root = new RootCommand();
         root.Subcommands.Add(EvidenceCommands.Create());
+        root.Subcommands.Add(ClientCommands.Create());
         using var output = new StringWriter();
         var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, Ct);
         return (exit, output.ToString());
@@ -105,5 +106,17 @@ public sealed class EvidenceCliTests(HubFixture fixture) : IClassFixture<HubFixt
 
         var (_, none) = await Cli("evidence", "query", "--hub", hub, "--from", "2000-01-01T00:00:00Z", "--to", "2000-01-02T00:00:00Z");
         none.ShouldContain("0 of ");
+    }
+
+    [Fact]
+    public async Task Clients_new_key_prints_a_key_whose_hash_the_hub_accepts()
+    {
+        var (exit, output) = await Cli("clients", "new-key");
+        exit.ShouldBe(0);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var key = lines.Single(l => l.StartsWith("key:", StringComparison.Ordinal))[4..].Trim();
+        var hash = lines.Single(l => l.StartsWith("hash:", StringComparison.Ordinal))[5..].Trim();
+        hash.ShouldBe(OneStop.Hub.Security.ApiKeys.Hash(key));
+        (await Cli("clients", "hash-key", "onestop-demo-key")).Output.Trim().ShouldBe("sha256:2631e91a68b4e38b886d66d6783481131f2dd1ca512eea6bfe0d5a0800f97823");
     }
 }
