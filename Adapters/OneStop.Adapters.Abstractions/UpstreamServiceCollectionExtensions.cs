@@ -40,6 +40,10 @@ public static class UpstreamServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+
+        // Polly logs each attempt's result; by default that is the result's ToString(), i.e. the citizen's record.
+        // Log its type only: personal data stays out of logs whatever level an operator sets.
+        services.Configure<Polly.Telemetry.TelemetryOptions>(o => o.ResultFormatter = (_, result) => result?.GetType().Name);
         services.AddResiliencePipeline(PipelineKey(name), (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<UpstreamOptions>>().Get(name);

@@ -11,12 +11,13 @@ public static class GrpcEndpoints
     /// <summary>Largest gRPC message the hub accepts or sends.</summary>
     public const int MaxMessageBytes = 4 * 1024 * 1024;
 
-    /// <summary>gRPC services, the error interceptor, server reflection and the standard health service.</summary>
+    /// <summary>gRPC services, the authorization and error interceptors, server reflection and the standard health service.</summary>
     public static IHostApplicationBuilder AddOneStopGrpc(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddGrpc(o =>
         {
+            o.Interceptors.Add<AuthorizationInterceptor>();
             o.Interceptors.Add<HubExceptionInterceptor>();
             o.MaxReceiveMessageSize = MaxMessageBytes;
             o.MaxSendMessageSize = MaxMessageBytes;
@@ -25,6 +26,16 @@ public static class GrpcEndpoints
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks();
         return builder;
+    }
+
+    /// <summary>
+    /// Answers INVALID_ARGUMENT, naming the message type and the protobuf error, for a request message that does
+    /// not parse (instead of gRPC's UNKNOWN). Call after routing, before the endpoints run.
+    /// </summary>
+    public static IApplicationBuilder UseOneStopGrpcGuard(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<GrpcMessageGuard>();
     }
 
     public static IEndpointRouteBuilder MapOneStopGrpc(this IEndpointRouteBuilder app)

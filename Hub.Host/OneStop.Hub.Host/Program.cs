@@ -8,6 +8,7 @@ using OneStop.Adapters.Postal;
 using OneStop.Hub;
 using OneStop.Hub.Grpc;
 using OneStop.Hub.Host;
+using OneStop.Hub.Host.Security;
 using OneStop.Hub.Kafka;
 using OneStop.Hub.Soap;
 
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddEmbeddedNationalSystemsWhenUnconfigured();
 builder.AddOneStopHub();
+builder.AddOneStopSecurity();
 builder.AddKafkaRouting();
 builder.AddPopulationAdapter();
 builder.AddBusinessAdapter();
@@ -29,9 +31,11 @@ builder.AddOneStopOperations();
 
 var app = builder.Build();
 
+app.UseOneStopSecurity();
 app.MapOneStopGrpc();
 app.MapOneStopSoap();
 app.MapOneStopOperations();
+app.MapOneStopEvidence();
 
 app.Run();
 

@@ -10,7 +10,8 @@ public static class KafkaServiceCollectionExtensions
 {
     /// <summary>
     /// Kafka: the cluster (embedded mock cluster when none is configured), the dossier log, the projection of
-    /// dossier topics, one delivery worker per registered destination adapter, and the admin view.
+    /// dossier topics, one delivery worker per registered destination adapter, the admin view, and the
+    /// hash-chained evidence recorder.
     /// </summary>
     public static IHostApplicationBuilder AddKafkaRouting(this IHostApplicationBuilder builder)
     {
@@ -28,6 +29,12 @@ public static class KafkaServiceCollectionExtensions
         services.AddHostedService<KafkaStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<DossierProjection>());
         services.AddHostedService<DeliveryWorkers>();
+        services.AddOptions<Evidence.EvidenceOptions>().BindConfiguration("Evidence").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<Evidence.KafkaEvidenceRecorder>();
+        // The durable, hash-chained recorder replaces the core's log-only default.
+        services.RemoveAll<OneStop.Hub.Evidence.IEvidenceRecorder>();
+        services.AddSingleton<OneStop.Hub.Evidence.IEvidenceRecorder>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
+        services.TryAddSingleton<OneStop.Hub.Evidence.IEvidenceStore>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
         services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.ServiceModel.Channels;
 using System.Xml;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,14 +17,40 @@ public static class SoapEndpoints
 
     public const string DossierPath = "/soap/dossier";
 
+    /// <summary>Every SOAP endpoint lives under this path; <see cref="UseOneStopSoapGuard"/> guards them all.</summary>
+    public const string PathPrefix = "/soap";
+
+    /// <summary>Largest SOAP request body the hub reads.</summary>
+    public const int MaxRequestBytes = 1024 * 1024;
+
+    /// <summary>Deepest XML nesting a SOAP request may have.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>
+    /// Refuses hostile or malformed SOAP before SoapCore reads it (size, content type, well-formedness, DTDs and
+    /// entities) and turns SoapCore's own failures into faults. Call before the endpoints are mapped.
+    /// </summary>
+    public static IApplicationBuilder UseOneStopSoapGuard(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<SoapGuard>();
+    }
+
     /// <summary>SOAP services (SoapCore) with their fault translation.</summary>
     public static IHostApplicationBuilder AddOneStopSoap(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSoapCore();
+        // SoapCore logs exception messages, which can quote request values (personal data): the guard and the
+        // fault translation log what is needed instead, without values.
+        Microsoft.Extensions.Logging.FilterLoggingBuilderExtensions.AddFilter(builder.Logging, "SoapCore", Microsoft.Extensions.Logging.LogLevel.None);
         builder.Services.TryAddSingleton<SoapFaults>();
         builder.Services.TryAddSingleton<LookupSoapService>();
         builder.Services.TryAddSingleton<DossierSoapService>();
+        // SoapCore registers its default transformer; ours replaces it and hands the hub's own faults to it.
+        builder.Services.RemoveAll<SoapCore.Extensibility.IFaultExceptionTransformer>();
+        builder.Services.AddSingleton<SoapCore.Extensibility.IFaultExceptionTransformer, LookupFaultTransformer>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<SoapCore.Extensibility.IServiceOperationTuner, SoapSecurityTuner>());
         return builder;
     }
 
@@ -47,7 +74,7 @@ public static class SoapEndpoints
                 MessageVersion = MessageVersion.Soap11,
                 ReaderQuotas = new XmlDictionaryReaderQuotas
                 {
-                    MaxDepth = 32,
+                    MaxDepth = MaxDepth,
                     MaxStringContentLength = 64 * 1024,
                     MaxArrayLength = 64 * 1024,
                     MaxNameTableCharCount = 16 * 1024,

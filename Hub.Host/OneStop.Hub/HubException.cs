@@ -20,6 +20,15 @@ public enum HubErrorKind
 
     /// <summary>The upstream refused the request for a reason of its own (gRPC FAILED_PRECONDITION).</summary>
     UpstreamRejected,
+
+    /// <summary>The caller presented no valid credentials (gRPC UNAUTHENTICATED).</summary>
+    Unauthenticated,
+
+    /// <summary>The caller is known but lacks the right (operation, purpose, agency) (gRPC PERMISSION_DENIED).</summary>
+    PermissionDenied,
+
+    /// <summary>The caller used up its rate limit, or a message is over its size limit (gRPC RESOURCE_EXHAUSTED).</summary>
+    ResourceExhausted,
 }
 
 /// <summary>

@@ -5,12 +5,14 @@ using OneStop.Adapters;
 using OneStop.Hub.Evidence;
 using OneStop.Hub.Internal;
 using OneStop.Hub.Lookups;
+using OneStop.Hub.Security;
+using Microsoft.Extensions.Options;
 
 namespace OneStop.Hub;
 
 public static class HubServiceCollectionExtensions
 {
-    /// <summary>Registers the transport-free core: lookups, mappings (<c>Mappings:Path</c>), evidence, the clock.</summary>
+    /// <summary>Registers the transport-free core: lookups, mappings (<c>Mappings:Path</c>), the client registry (<c>Security</c>), evidence, the clock.</summary>
     public static IHostApplicationBuilder AddOneStopHub(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -19,6 +21,9 @@ public static class HubServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<IMappingSource, FolderMappingSource>();
+        services.AddOptions<SecurityOptions>().BindConfiguration("Security").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>());
+        services.TryAddSingleton<IAccessPolicy, AccessPolicy>();
         services.TryAddSingleton<IEvidenceRecorder, LogEvidenceRecorder>();
         services.TryAddSingleton<ICallerAccessor, AnonymousCallerAccessor>();
         services.TryAddSingleton<LookupService>();

@@ -43,8 +43,8 @@ public sealed class RoutingFixture : IAsyncLifetime
 
 public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<RoutingFixture>
 {
-    private readonly DossierService.DossierServiceClient _dossiers = new(fixture.Hub.Grpc);
-    private readonly AdminService.AdminServiceClient _admin = new(fixture.Hub.Grpc);
+    private readonly DossierService.DossierServiceClient _dossiers = new(fixture.Hub.Grpc.WithApiKey());
+    private readonly AdminService.AdminServiceClient _admin = new(fixture.Hub.Grpc.WithApiKey());
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -191,8 +191,7 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
     [Fact]
     public async Task Soap_client_publishes_an_event_that_is_delivered_and_a_bad_one_gets_a_fault_naming_the_field()
     {
-        using var factory = new System.ServiceModel.ChannelFactory<OneStop.Schemas.Soap.IDossierSoap>(
-            new System.ServiceModel.BasicHttpBinding(), new System.ServiceModel.EndpointAddress(new Uri(fixture.Hub.HttpAddress, "/soap/dossier")));
+        using var factory = SoapClients.Factory<OneStop.Schemas.Soap.IDossierSoap>(new Uri(fixture.Hub.HttpAddress, "/soap/dossier"));
         var client = factory.CreateChannel();
         var e = new OneStop.Schemas.Soap.DossierEvent
         {

@@ -37,6 +37,8 @@ public sealed class FaultProofTests
         settings["Kafka:SessionTimeoutMs"] = "6000";
         settings["Delivery:InitialBackoff"] = "00:00:00.100";
         settings["Delivery:MaxBackoff"] = "00:00:01";
+        settings["Security:RateLimit:PermitsPerPeriod"] = "100000"; // a bulk publisher: the per-client limit is not under test here
+        settings["Security:RateLimit:Burst"] = "100000";
         await using var hub = new HubProcess(settings);
         await hub.StartAsync(Ct);
 
@@ -44,7 +46,7 @@ public sealed class FaultProofTests
         var acked = 0;
         var retries = 0;
         var eventIds = new ConcurrentDictionary<string, (string MaHoSo, int Index, int Status, int HinhThuc)>();
-        var client = new DossierService.DossierServiceClient(hub.Grpc);
+        var client = new DossierService.DossierServiceClient(hub.Grpc.WithApiKey());
 
         // Publishers: each dossier's events one after another (an event is published only once the previous one
         // was acknowledged), 16 dossiers at a time. A failed publish is retried with the same client_event_id.

@@ -35,11 +35,11 @@ public sealed class ScaleOutTests
         HubServer? hubB = null;
         try
         {
-            var clientA = new DossierService.DossierServiceClient(hubA.Grpc);
+            var clientA = new DossierService.DossierServiceClient(hubA.Grpc.WithApiKey());
             await PublishAsync(clientA, dossiers, statuses[..3]);
 
             hubB = HubServer.Start(settings, s => s.AddSingleton<IDeliveryAdapter>(atB));
-            var clientB = new DossierService.DossierServiceClient(hubB.Grpc);
+            var clientB = new DossierService.DossierServiceClient(hubB.Grpc.WithApiKey());
             await PublishAsync(clientB, dossiers, statuses[3..5]);
             await Eventually(() => atB.SideEffects > 0, "the second instance takes a share of the partitions");
 

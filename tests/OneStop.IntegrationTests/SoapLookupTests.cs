@@ -4,6 +4,7 @@ using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
 using OneStop.Schemas.Soap;
+using OneStop.Testing;
 using Shouldly;
 
 namespace OneStop.IntegrationTests;
@@ -21,7 +22,7 @@ public sealed class SoapLookupTests(HubFixture fixture) : IClassFixture<HubFixtu
 
     private ILookupSoap CreateClient(out ChannelFactory<ILookupSoap> factory)
     {
-        factory = new ChannelFactory<ILookupSoap>(new BasicHttpBinding { MaxReceivedMessageSize = 4 * 1024 * 1024 }, new EndpointAddress(Endpoint));
+        factory = SoapClients.Factory<ILookupSoap>(Endpoint);
         return factory.CreateChannel();
     }
 
@@ -151,6 +152,7 @@ public sealed class SoapLookupTests(HubFixture fixture) : IClassFixture<HubFixtu
         using var content = new StringContent(
             $"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>{payload}</s:Body></s:Envelope>", Encoding.UTF8, "text/xml");
         content.Headers.Add("SOAPAction", $"\"http://onestop.lgsp/lookup/v1/LookupService/{operation}\"");
+        content.Headers.Add("x-api-key", SoapClients.DemoKey);
         using var response = await http.PostAsync(Endpoint, content, Ct);
         var envelope = XDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         response.IsSuccessStatusCode.ShouldBeTrue(envelope.ToString());

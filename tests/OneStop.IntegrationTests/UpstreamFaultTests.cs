@@ -22,6 +22,8 @@ public sealed class UpstreamFaultTests(FaultHubFixture fixture) : IClassFixture<
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private static Metadata Key => new() { { "x-api-key", "onestop-demo-key" } };
+
     public void Dispose()
     {
         foreach (var mock in fixture.Inner.Mocks.All)
@@ -36,12 +38,12 @@ public sealed class UpstreamFaultTests(FaultHubFixture fixture) : IClassFixture<
         fixture.Inner.Mocks.Business.Faults.Status5xx = -1;
 
         var e = await Should.ThrowAsync<RpcException>(() => _client.GetEnterpriseAsync(
-            new GetEnterpriseRequest { MaSoDoanhNghiep = "2801234564" }, cancellationToken: Ct).ResponseAsync);
+            new GetEnterpriseRequest { MaSoDoanhNghiep = "2801234564" }, Key, cancellationToken: Ct).ResponseAsync);
         e.StatusCode.ShouldBe(StatusCode.Unavailable);
         e.Status.Detail.ShouldContain("upstream business");
         e.Trailers.GetValue("onestop-upstream").ShouldBe("business");
 
-        var land = await _client.GetLandParcelAsync(new GetLandParcelRequest { MaPhuongXa = "16012", SoHieuBanDo = 12, SoThuTuThua = 345 }, cancellationToken: Ct);
+        var land = await _client.GetLandParcelAsync(new GetLandParcelRequest { MaPhuongXa = "16012", SoHieuBanDo = 12, SoThuTuThua = 345 }, Key, cancellationToken: Ct);
         land.ThuaDat.SoThuTuThua.ShouldBe(345);
     }
 
@@ -51,7 +53,7 @@ public sealed class UpstreamFaultTests(FaultHubFixture fixture) : IClassFixture<
         fixture.Inner.Mocks.Insurance.Faults.MalformedBody = true;
 
         var e = await Should.ThrowAsync<RpcException>(() => _client.GetInsuranceAsync(
-            new GetInsuranceRequest { MaSoBhxh = "3820000123" }, cancellationToken: Ct).ResponseAsync);
+            new GetInsuranceRequest { MaSoBhxh = "3820000123" }, Key, cancellationToken: Ct).ResponseAsync);
         e.StatusCode.ShouldBe(StatusCode.DataLoss);
         e.Status.Detail.ShouldContain("upstream insurance returned a malformed reply");
     }
@@ -62,7 +64,7 @@ public sealed class UpstreamFaultTests(FaultHubFixture fixture) : IClassFixture<
         fixture.Inner.Mocks.Land.Faults.LatencyMs = 20_000;
 
         var e = await Should.ThrowAsync<RpcException>(() => _client.GetLandParcelAsync(
-            new GetLandParcelRequest { MaPhuongXa = "16012", SoHieuBanDo = 12, SoThuTuThua = 345 }, cancellationToken: Ct).ResponseAsync);
+            new GetLandParcelRequest { MaPhuongXa = "16012", SoHieuBanDo = 12, SoThuTuThua = 345 }, Key, cancellationToken: Ct).ResponseAsync);
         e.StatusCode.ShouldBe(StatusCode.DeadlineExceeded);
         e.Status.Detail.ShouldContain("upstream land did not answer in time");
     }
@@ -73,7 +75,7 @@ public sealed class UpstreamFaultTests(FaultHubFixture fixture) : IClassFixture<
         fixture.Inner.Mocks.Population.Faults.ConnectionReset = true;
 
         var e = await Should.ThrowAsync<RpcException>(() => _client.VerifyCitizenAsync(
-            new VerifyCitizenRequest { SoDinhDanh = "038085000123" }, cancellationToken: Ct).ResponseAsync);
+            new VerifyCitizenRequest { SoDinhDanh = "038085000123" }, Key, cancellationToken: Ct).ResponseAsync);
         e.StatusCode.ShouldBe(StatusCode.Unavailable);
         e.Status.Detail.ShouldContain("upstream population");
     }

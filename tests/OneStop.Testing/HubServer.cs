@@ -15,11 +15,11 @@ public sealed class HubServer : IAsyncDisposable
 {
     private readonly Factory _factory;
 
-    private HubServer(Factory factory, int grpcPort, int httpPort)
+    private HubServer(Factory factory, string scheme, int grpcPort, int httpPort)
     {
         _factory = factory;
-        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
-        HttpAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        GrpcAddress = new Uri($"{scheme}://127.0.0.1:{grpcPort}");
+        HttpAddress = new Uri($"{scheme}://127.0.0.1:{httpPort}");
         Grpc = GrpcChannel.ForAddress(GrpcAddress);
     }
 
@@ -36,22 +36,24 @@ public sealed class HubServer : IAsyncDisposable
 
     /// <param name="settings">Configuration on top of appsettings.json.</param>
     /// <param name="services">Extra registrations after the hub's own, e.g. a test destination adapter.</param>
-    public static HubServer Start(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    /// <param name="scheme"><c>https</c> for TLS on both ports: the settings then name the certificate
+    /// (<c>Kestrel:Endpoints:Grpc:Certificate:Path</c> and <c>…:Http:Certificate:Path</c>).</param>
+    public static HubServer Start(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, string scheme = "http")
     {
         ArgumentNullException.ThrowIfNull(settings);
         var grpcPort = FreePort.Next();
         var httpPort = FreePort.Next();
         var all = new Dictionary<string, string?>(settings)
         {
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"{scheme}://127.0.0.1:{grpcPort}",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{httpPort}",
+            ["Kestrel:Endpoints:Http:Url"] = $"{scheme}://127.0.0.1:{httpPort}",
             ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
         };
         var factory = new Factory(all, services);
         factory.UseKestrel();
         factory.StartServer();
-        return new HubServer(factory, grpcPort, httpPort);
+        return new HubServer(factory, scheme, grpcPort, httpPort);
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };

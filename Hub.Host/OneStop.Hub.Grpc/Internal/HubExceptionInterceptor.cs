@@ -98,6 +98,9 @@ internal sealed partial class HubExceptionInterceptor(ILogger<HubExceptionInterc
         HubErrorKind.Timeout => StatusCode.DeadlineExceeded,
         HubErrorKind.UpstreamMalformed => StatusCode.DataLoss,
         HubErrorKind.UpstreamRejected => StatusCode.FailedPrecondition,
+        HubErrorKind.Unauthenticated => StatusCode.Unauthenticated,
+        HubErrorKind.PermissionDenied => StatusCode.PermissionDenied,
+        HubErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
         _ => StatusCode.Internal,
     };
 

@@ -2,13 +2,13 @@ using Microsoft.Extensions.Hosting;
 
 namespace OneStop.Hub.Kafka.Internal;
 
-/// <summary>Connects to (or starts) the cluster while the host starts, so a missing cluster stops the start instead of the first call.</summary>
-internal sealed class KafkaStartup(KafkaCluster cluster) : IHostedService
+/// <summary>Connects to (or starts) the cluster and resumes the evidence chain while the host starts, so a missing cluster stops the start instead of the first call.</summary>
+internal sealed class KafkaStartup(KafkaCluster cluster, Evidence.KafkaEvidenceRecorder evidence) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _ = cluster.BootstrapServers;
-        return Task.CompletedTask;
+        return evidence.StartAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

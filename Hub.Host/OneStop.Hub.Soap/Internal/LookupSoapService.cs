@@ -81,13 +81,7 @@ internal sealed partial class SoapFaults(ILogger<SoapFaults> logger)
         {
             var field = e.Field is null ? null : SoapTranslation.SoapFieldName(e.Field);
             var message = e.Field is null ? e.Message : field + e.Message[e.Field.Length..];
-            var code = SoapCode(e.Kind);
-            var faultCode = e.Kind is HubErrorKind.InvalidArgument or HubErrorKind.NotFound
-                ? FaultCode.CreateSenderFaultCode(new FaultCode(code, SoapNamespaces.Lookup))
-                : new FaultCode("Receiver", new FaultCode(code, SoapNamespaces.Lookup));
-            throw new FaultException<LookupFault>(
-                new LookupFault { Code = code, Field = field, Upstream = e.Upstream, Message = message },
-                new FaultReason(message), faultCode, null);
+            throw Fault(e.Kind, message, field, e.Upstream);
         }
         catch (Exception e) when (e is not FaultException)
         {
@@ -99,6 +93,19 @@ internal sealed partial class SoapFaults(ILogger<SoapFaults> logger)
         }
     }
 
+    /// <summary>The SOAP fault for a hub failure: a Client (sender) fault for what the caller can fix, a Server fault otherwise.</summary>
+    internal static FaultException<LookupFault> Fault(HubErrorKind kind, string message, string? field = null, string? upstream = null)
+    {
+        var code = SoapCode(kind);
+        var faultCode = kind is HubErrorKind.InvalidArgument or HubErrorKind.NotFound or HubErrorKind.Unauthenticated
+            or HubErrorKind.PermissionDenied or HubErrorKind.ResourceExhausted
+            ? FaultCode.CreateSenderFaultCode(new FaultCode(code, SoapNamespaces.Lookup))
+            : new FaultCode("Receiver", new FaultCode(code, SoapNamespaces.Lookup));
+        return new FaultException<LookupFault>(
+            new LookupFault { Code = code, Field = field, Upstream = upstream, Message = message },
+            new FaultReason(message), faultCode, null);
+    }
+
     /// <summary>The same names as gRPC status codes, so one table of errors serves both transports.</summary>
     internal static string SoapCode(HubErrorKind kind) => kind switch
     {
@@ -108,6 +115,9 @@ internal sealed partial class SoapFaults(ILogger<SoapFaults> logger)
         HubErrorKind.Timeout => "DEADLINE_EXCEEDED",
         HubErrorKind.UpstreamMalformed => "DATA_LOSS",
         HubErrorKind.UpstreamRejected => "FAILED_PRECONDITION",
+        HubErrorKind.Unauthenticated => "UNAUTHENTICATED",
+        HubErrorKind.PermissionDenied => "PERMISSION_DENIED",
+        HubErrorKind.ResourceExhausted => "RESOURCE_EXHAUSTED",
         _ => "INTERNAL",
     };
 

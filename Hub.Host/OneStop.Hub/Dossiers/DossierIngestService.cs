@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OneStop.Hub.Evidence;
+using OneStop.Hub.Security;
 using OneStop.Schemas.Canonical;
 
 namespace OneStop.Hub.Dossiers;
@@ -16,7 +17,7 @@ public sealed record PublishResult(string EventId, bool Duplicate);
 /// log (keyed by ma_ho_so), and only then answer. Transports (gRPC, SOAP) translate and call this.
 /// </summary>
 public sealed partial class DossierIngestService(
-    IDossierEventLog log, TimeProvider time, IEvidenceRecorder evidence, ICallerAccessor caller, ILogger<DossierIngestService> logger)
+    IDossierEventLog log, IAccessPolicy access, TimeProvider time, IEvidenceRecorder evidence, ICallerAccessor caller, ILogger<DossierIngestService> logger)
 {
     /// <summary>The hub's event id: the same for the same client and client_event_id, so a retry keeps its id.</summary>
     public static string EventIdFor(string client, string clientEventId)
@@ -35,6 +36,11 @@ public sealed partial class DossierIngestService(
         try
         {
             DossierValidation.Validate(e);
+            if (access.CheckDossier(caller.ClientId, e.MaHoSo, e.DonViXuLy) is { Allowed: false } denied)
+            {
+                throw new HubException(HubErrorKind.PermissionDenied, denied.Reason ?? "no right to this agency's dossiers");
+            }
+
             e = e with { EventId = EventIdFor(client, e.ClientEventId) };
             if (log.Contains(e.EventId))
             {
@@ -49,7 +55,12 @@ public sealed partial class DossierIngestService(
         }
         catch (HubException ex)
         {
-            outcome = ex.Kind == HubErrorKind.InvalidArgument ? "invalid_argument" : "unavailable";
+            outcome = ex.Kind switch
+            {
+                HubErrorKind.InvalidArgument => "invalid_argument",
+                HubErrorKind.PermissionDenied => "permission_denied",
+                _ => "unavailable",
+            };
             throw;
         }
         finally

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OneStop.Adapters;
 using OneStop.Hub.Evidence;
+using OneStop.Hub.Security;
 using OneStop.Schemas.Canonical;
 
 namespace OneStop.Hub.Lookups;
@@ -23,18 +24,20 @@ public sealed partial class LookupService
     private readonly TimeProvider _time;
     private readonly IEvidenceRecorder _evidence;
     private readonly ICallerAccessor _caller;
+    private readonly IAccessPolicy _access;
     private readonly ILogger<LookupService> _logger;
     private readonly Counter<long> _lookups;
     private readonly Histogram<double> _duration;
 
     public LookupService(
-        IServiceProvider services, TimeProvider time, IEvidenceRecorder evidence, ICallerAccessor caller, ILogger<LookupService> logger, IMeterFactory meters)
+        IServiceProvider services, TimeProvider time, IEvidenceRecorder evidence, ICallerAccessor caller, IAccessPolicy access, ILogger<LookupService> logger, IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _services = services;
         _time = time;
         _evidence = evidence;
         _caller = caller;
+        _access = access;
         _logger = logger;
         var meter = meters.Create(MeterName);
         _lookups = meter.CreateCounter<long>("onestop.lookups", description: "Lookups answered, by operation and outcome");
@@ -80,6 +83,7 @@ public sealed partial class LookupService
         try
         {
             query = lookup.Validate(query);
+            _access.CheckPurpose(_caller.ClientId, context?.MucDich).Demand();
             if (adapter is null)
             {
                 throw new HubException(HubErrorKind.Unavailable, $"{lookup.Operation} is not configured on this hub (no adapter registered)");
@@ -157,6 +161,9 @@ public sealed partial class LookupService
         HubErrorKind.Timeout => "timeout",
         HubErrorKind.UpstreamMalformed => "upstream_malformed",
         HubErrorKind.UpstreamRejected => "upstream_rejected",
+        HubErrorKind.Unauthenticated => "unauthenticated",
+        HubErrorKind.PermissionDenied => "permission_denied",
+        HubErrorKind.ResourceExhausted => "resource_exhausted",
         _ => "error",
     };
 

@@ -1,0 +1,108 @@
+using System.Diagnostics.Metrics;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OneStop.Hub.Evidence;
+using OneStop.Hub.Grpc;
+using OneStop.Hub.Soap;
+using OneStop.Hub.Security;
+
+namespace OneStop.Hub.Host.Security;
+
+public static class HubSecurity
+{
+    /// <summary>
+    /// Client authentication (API key, client certificate), operation rights as an authorization policy, the
+    /// caller for the core, per-client rate limits, and client certificates on every TLS endpoint Kestrel is
+    /// configured with (<c>Kestrel:Endpoints:*:Certificate</c>).
+    /// </summary>
+    public static WebApplicationBuilder AddOneStopSecurity(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddHttpContextAccessor();
+        services.AddAuthentication(HubClaims.Scheme).AddScheme<AuthenticationSchemeOptions, ClientAuthenticationHandler>(HubClaims.Scheme, null);
+        services.AddAuthorizationBuilder().AddPolicy(HubClaims.OperationPolicy, p => p
+            .AddAuthenticationSchemes(HubClaims.Scheme).RequireAuthenticatedUser().AddRequirements(new OperationRightRequirement()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, OperationRightHandler>());
+        services.RemoveAll<ICallerAccessor>();
+        services.AddSingleton<ICallerAccessor, HttpContextCallerAccessor>();
+        services.AddSingleton<RateLimitMetrics>();
+        services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(Partition);
+            o.OnRejected = async (rejected, _) =>
+            {
+                var http = rejected.HttpContext;
+                var client = http.User.FindFirst(HubClaims.ClientId)?.Value;
+                http.RequestServices.GetRequiredService<RateLimitMetrics>().Rejected(client);
+                http.Response.Headers.RetryAfter = "1";
+                await Rejections.WriteAsync(http, 8, "RESOURCE_EXHAUSTED", StatusCodes.Status429TooManyRequests,
+                    client is null ? "rate limit of unauthenticated callers exceeded; retry later" : $"rate limit of client {client} exceeded; retry later").ConfigureAwait(false);
+            };
+        });
+
+        // Over TLS a client may present its certificate; the authentication handler maps it to a client by its
+        // pinned thumbprint, so the TLS layer accepts any certificate and leaves the decision to the handler.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+        {
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.AllowAnyClientCertificate();
+        }));
+        return builder;
+    }
+
+    /// <summary>
+    /// Authentication, the per-client rate limiter, then the input guards of both ports (SOAP: size, content type,
+    /// DTDs, well-formedness; gRPC: messages that do not parse). Call before the endpoints are mapped.
+    /// </summary>
+    public static WebApplication UseOneStopSecurity(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseOneStopSoapGuard();
+        app.UseOneStopGrpcGuard();
+        return app;
+    }
+
+    private static RateLimitPartition<string> Partition(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics")
+            || path.StartsWithSegments("/grpc.health.v1.Health") || (path.Value?.StartsWith("/grpc.reflection.", StringComparison.Ordinal) ?? false))
+        {
+            return RateLimitPartition.GetNoLimiter("open");
+        }
+
+        var security = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        var client = context.User.FindFirst(HubClaims.ClientId)?.Value;
+        if (client is not null)
+        {
+            var limits = context.RequestServices.GetRequiredService<IAccessPolicy>().Find(client)?.RateLimit ?? security.RateLimit;
+            return RateLimitPartition.GetTokenBucketLimiter("client:" + client, _ => Bucket(limits));
+        }
+
+        return RateLimitPartition.GetTokenBucketLimiter("anonymous:" + context.Connection.RemoteIpAddress, _ => Bucket(security.AnonymousRateLimit));
+    }
+
+    private static TokenBucketRateLimiterOptions Bucket(RateLimitOptions o) => new()
+    {
+        TokenLimit = o.Burst,
+        TokensPerPeriod = o.PermitsPerPeriod,
+        ReplenishmentPeriod = o.Period,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+}
+
+/// <summary>Counts calls refused by the rate limiter, by client (never by anything personal).</summary>
+internal sealed class RateLimitMetrics(IMeterFactory meters)
+{
+    private readonly Counter<long> _rejected = meters.Create("OneStop.Hub").CreateCounter<long>("onestop.rate_limited", description: "Calls refused by the per-client rate limit");
+
+    public void Rejected(string? client) => _rejected.Add(1, new KeyValuePair<string, object?>("client", client ?? "anonymous"));
+}

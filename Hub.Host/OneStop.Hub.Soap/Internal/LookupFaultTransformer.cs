@@ -1,0 +1,51 @@
+using System.Runtime.Serialization;
+using System.ServiceModel;
+using System.ServiceModel.Channels;
+using System.Xml;
+using Microsoft.Extensions.Logging;
+using OneStop.Schemas.Soap;
+using SoapCore;
+using SoapCore.Extensibility;
+
+namespace OneStop.Hub.Soap.Internal;
+
+/// <summary>
+/// Gives the faults SoapCore raises itself (unknown SOAPAction, a body that is not the operation's request,
+/// a value of the wrong type) the same <see cref="LookupFault"/> detail as the hub's own faults, so a caller
+/// reads one <c>Code</c> whatever went wrong. Faults the hub raised pass through unchanged.
+/// </summary>
+internal sealed partial class LookupFaultTransformer(ILogger<LookupFaultTransformer> logger) : IFaultExceptionTransformer
+{
+    private readonly DefaultFaultExceptionTransformer<CustomMessage> _default = new();
+
+    public Message ProvideFault(Exception exception, MessageVersion messageVersion, Message requestMessage, ConcurrentXmlNamespaceLookup xmlNamespaceManager) =>
+        _default.ProvideFault(exception is FaultException ? exception : Translate(exception), messageVersion, requestMessage, xmlNamespaceManager);
+
+    private FaultException<LookupFault> Translate(Exception exception)
+    {
+        if (exception is InvalidOperationException && exception.Message.StartsWith("No operation found", StringComparison.Ordinal))
+        {
+            return Fault("UNIMPLEMENTED", "the SOAPAction names no operation of this endpoint (see ?wsdl)", sender: true);
+        }
+
+        if (exception is SerializationException or XmlException or FormatException or InvalidCastException
+            || exception.InnerException is SerializationException or XmlException or FormatException)
+        {
+            // The caller's request could not be read as the operation's data contract. The serializer's own words
+            // (element expected, type expected) go back to the caller; they are not logged.
+            var reason = (exception.InnerException ?? exception).Message;
+            return Fault("INVALID_ARGUMENT", "the request does not match the operation's contract: " + reason, sender: true);
+        }
+
+        var errorId = Guid.NewGuid().ToString("N")[..12];
+        LogUnexpected(logger, exception.GetType().Name, errorId);
+        return Fault("INTERNAL", $"internal error in the hub; quote error id {errorId}", sender: false);
+    }
+
+    private static FaultException<LookupFault> Fault(string code, string message, bool sender) =>
+        new(new LookupFault { Code = code, Message = message }, new FaultReason(message),
+            sender ? FaultCode.CreateSenderFaultCode(new FaultCode(code, SoapNamespaces.Lookup)) : new FaultCode("Receiver", new FaultCode(code, SoapNamespaces.Lookup)), null);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "SOAP request failed in SoapCore with {ExceptionType} (error id {ErrorId})")]
+    private static partial void LogUnexpected(ILogger logger, string exceptionType, string errorId);
+}

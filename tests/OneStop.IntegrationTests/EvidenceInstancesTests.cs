@@ -1,0 +1,61 @@
+using Confluent.Kafka;
+using Grpc.Core;
+using OneStop.Grpc.V1;
+using OneStop.Hub.Evidence;
+using OneStop.Mocks;
+using OneStop.Testing;
+using Shouldly;
+
+namespace OneStop.IntegrationTests;
+
+/// <summary>
+/// Several hub instances on one Kafka cluster (a mock cluster this test owns, so it outlives the hubs): each
+/// instance writes its own chain, and an instance restarted with the same id continues its chain.
+/// </summary>
+public sealed class EvidenceInstancesTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Two_instances_keep_their_own_chains_and_a_restarted_instance_continues_its_chain()
+    {
+        var config = new AdminClientConfig();
+        config.Set("test.mock.num.brokers", "3");
+        using var cluster = new AdminClientBuilder(config).Build();
+        var bootstrap = string.Join(',', cluster.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Select(b => $"{b.Host}:{b.Port}"));
+        await using var systems = await TestSystems.StartAsync();
+
+        HubServer Start(string instance)
+        {
+            var settings = systems.Settings();
+            settings["Kafka:BootstrapServers"] = bootstrap;
+            settings["Evidence:InstanceId"] = instance;
+            return HubServer.Start(settings);
+        }
+
+        static async Task Lookups(HubServer hub, int count)
+        {
+            var client = new LookupService.LookupServiceClient(hub.Grpc);
+            for (var i = 0; i < count; i++)
+            {
+                await client.GetEnterpriseAsync(new GetEnterpriseRequest { MaSoDoanhNghiep = "2801234564" }, new global::Grpc.Core.Metadata { { "x-api-key", "onestop-demo-key" } }, cancellationToken: Ct);
+            }
+        }
+
+        await using (var first = Start("hub-a"))
+        {
+            await using var other = Start("hub-b");
+            await Task.WhenAll(Lookups(first, 5), Lookups(other, 4));
+        }
+
+        await using var restarted = Start("hub-a");
+        await Lookups(restarted, 3);
+        var store = (IEvidenceStore)restarted.Services.GetService(typeof(IEvidenceStore))!;
+        var entries = await store.ReadAllAsync(Ct);
+
+        var report = EvidenceChain.Verify(entries, store.Heads);
+        report.Problems.ShouldBeEmpty();
+        report.Heads.Select(h => (h.Chain, h.Seq)).ShouldBe([("hub-a", 7L), ("hub-b", 3L)]);
+        store.Heads.ShouldHaveSingleItem().Seq.ShouldBe(7);
+    }
+}
