@@ -20,5 +20,10 @@ public sealed record UpstreamCall(string RequestId);
 
 /// <param name="Record">The record, or null when the upstream says it holds none.</param>
 /// <param name="MappingVersion">id@version of the reply mapping that produced the record.</param>
-public sealed record UpstreamReply<TRecord>(TRecord? Record, string MappingVersion)
-    where TRecord : class;
+/// <param name="RequestMappingVersion">id@version of the request mapping that built the upstream request, when one did.</param>
+public sealed record UpstreamReply<TRecord>(TRecord? Record, string MappingVersion, string? RequestMappingVersion = null)
+    where TRecord : class
+{
+    /// <summary>Every mapping the exchange used, as evidence records it: <c>population.request@2,population.reply@1</c>.</summary>
+    public string MappingVersions => RequestMappingVersion is null ? MappingVersion : $"{RequestMappingVersion},{MappingVersion}";
+}

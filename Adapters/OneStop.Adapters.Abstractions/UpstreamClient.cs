@@ -8,6 +8,7 @@ using OneStop.Adapters.Internal;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
+using OneStop.Mappings;
 using Polly.Timeout;
 
 namespace OneStop.Adapters;
@@ -40,13 +41,31 @@ public sealed class UpstreamClient : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>
-    /// Sends the request built by <paramref name="buildRequest"/> (called again for each attempt) with a
-    /// bearer token, reads the reply as JSON and hands it to <paramref name="interpret"/>, all inside the
-    /// resilience pipeline. A 401 renews the token once and repeats the request.
+    /// Sends the request built by <paramref name="buildRequest"/> (called again for each attempt), authenticated as
+    /// <see cref="UpstreamOptions.Auth"/> says, reads the reply as JSON and hands it to <paramref name="interpret"/>,
+    /// all inside the resilience pipeline. HTTP 5xx, 408 and 429 are the upstream being unavailable; other statuses
+    /// outside 2xx are it refusing the request. With client credentials a 401 renews the token once and repeats the request.
     /// </summary>
-    public async Task<T> CallJsonAsync<T>(
+    public Task<T> CallJsonAsync<T>(
         Func<HttpRequestMessage> buildRequest,
         Func<JsonNode, T> interpret,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(interpret);
+        return CallAsync(buildRequest, (status, body) =>
+        {
+            EnsureSuccess(status);
+            return interpret(ParseJson(body));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="CallJsonAsync"/>, but <paramref name="interpret"/> gets every reply as it came, status and body
+    /// (a SOAP fault arrives as HTTP 500 with a body worth reading); call <see cref="EnsureSuccess"/> for the usual rules.
+    /// </summary>
+    public async Task<T> CallAsync<T>(
+        Func<HttpRequestMessage> buildRequest,
+        Func<HttpStatusCode, byte[], T> interpret,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(buildRequest);
@@ -56,8 +75,8 @@ public sealed class UpstreamClient : IDisposable
             return await _pipeline.ExecuteAsync(
                 async ct =>
                 {
-                    var body = await SendAuthorizedAsync(buildRequest, ct).ConfigureAwait(false);
-                    return interpret(body);
+                    var (status, body) = await SendAuthorizedAsync(buildRequest, ct).ConfigureAwait(false);
+                    return interpret(status, body);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -89,56 +108,71 @@ public sealed class UpstreamClient : IDisposable
         }
     }
 
-    private async Task<JsonNode> SendAuthorizedAsync(Func<HttpRequestMessage> buildRequest, CancellationToken ct)
+    /// <summary>HTTP 5xx, 408 and 429: unavailable (retried); any other status outside 2xx: the upstream refused the request.</summary>
+    public void EnsureSuccess(HttpStatusCode status)
     {
-        var token = await _tokens.GetAsync(ct).ConfigureAwait(false);
-        using var response = await SendAsync(buildRequest, token, ct).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        var code = (int)status;
+        if (code >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
-            return await ReadJsonAsync(response, ct).ConfigureAwait(false);
+            throw new UpstreamException(Name, UpstreamFailure.Unavailable, $"answered HTTP {code}");
         }
 
-        _tokens.Invalidate(token);
-        token = await _tokens.GetAsync(ct).ConfigureAwait(false);
-        using var retried = await SendAsync(buildRequest, token, ct).ConfigureAwait(false);
-        if (retried.StatusCode == HttpStatusCode.Unauthorized)
+        if (code is < 200 or > 299)
         {
-            throw new UpstreamException(Name, UpstreamFailure.Unavailable, "refused a freshly issued token (HTTP 401)");
+            throw new UpstreamException(Name, UpstreamFailure.Rejected, $"answered HTTP {code}");
         }
-
-        return await ReadJsonAsync(retried, ct).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> buildRequest, string token, CancellationToken ct)
+    /// <summary>The body as JSON; a malformed reply when it is not.</summary>
+    public JsonNode ParseJson(byte[] body)
     {
-        using var request = buildRequest();
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-    }
-
-    private async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var status = (int)response.StatusCode;
-        if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
-        {
-            throw new UpstreamException(Name, UpstreamFailure.Unavailable, $"answered HTTP {status}");
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new UpstreamException(Name, UpstreamFailure.Rejected, $"answered HTTP {status}");
-        }
-
-        var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
         try
         {
-            return JsonNode.Parse(bytes) ?? throw new UpstreamException(Name, UpstreamFailure.MalformedReply, "reply body is JSON null");
+            return JsonNode.Parse(body) ?? throw new UpstreamException(Name, UpstreamFailure.MalformedReply, "reply body is JSON null");
         }
         catch (JsonException e)
         {
             throw new UpstreamException(Name, UpstreamFailure.MalformedReply,
                 $"reply body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine})", e);
         }
+    }
+
+    private async Task<(HttpStatusCode Status, byte[] Body)> SendAuthorizedAsync(Func<HttpRequestMessage> buildRequest, CancellationToken ct)
+    {
+        if (_options.Auth == UpstreamAuthentication.None)
+        {
+            return await SendAsync(buildRequest, token: null, ct).ConfigureAwait(false);
+        }
+
+        var token = await _tokens.GetAsync(ct).ConfigureAwait(false);
+        var reply = await SendAsync(buildRequest, token, ct).ConfigureAwait(false);
+        if (reply.Status != HttpStatusCode.Unauthorized)
+        {
+            return reply;
+        }
+
+        _tokens.Invalidate(token);
+        token = await _tokens.GetAsync(ct).ConfigureAwait(false);
+        reply = await SendAsync(buildRequest, token, ct).ConfigureAwait(false);
+        if (reply.Status == HttpStatusCode.Unauthorized)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.Unavailable, "refused a freshly issued token (HTTP 401)");
+        }
+
+        return reply;
+    }
+
+    private async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(Func<HttpRequestMessage> buildRequest, string? token, CancellationToken ct)
+    {
+        using var request = buildRequest();
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        return (response.StatusCode, body);
     }
 
     /// <summary>Failures worth another attempt: the connection broke, the upstream was busy, or an attempt timed out.</summary>

@@ -5,12 +5,16 @@ using OneStop.Adapters;
 using OneStop.Hub.Evidence;
 using OneStop.Hub.Internal;
 using OneStop.Hub.Lookups;
+using OneStop.Hub.Mappings;
 
 namespace OneStop.Hub;
 
 public static class HubServiceCollectionExtensions
 {
-    /// <summary>Registers the transport-free core: lookups, mappings (<c>Mappings:Path</c>), evidence, the clock.</summary>
+    /// <summary>
+    /// Registers the transport-free core: lookups, mappings (<c>Mappings:Path</c>, watched and reloaded safely; see
+    /// <see cref="IMappingAdmin"/>), evidence, the clock.
+    /// </summary>
     public static IHostApplicationBuilder AddOneStopHub(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -18,7 +22,10 @@ public static class HubServiceCollectionExtensions
         services.AddOptions<MappingsOptions>().BindConfiguration("Mappings").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-        services.TryAddSingleton<IMappingSource, FolderMappingSource>();
+        services.TryAddSingleton<ReloadingMappingSource>();
+        services.TryAddSingleton<IMappingSource>(sp => sp.GetRequiredService<ReloadingMappingSource>());
+        services.TryAddSingleton<IMappingAdmin>(sp => sp.GetRequiredService<ReloadingMappingSource>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReloadingMappingSource>());
         services.TryAddSingleton<IEvidenceRecorder, LogEvidenceRecorder>();
         services.TryAddSingleton<ICallerAccessor, AnonymousCallerAccessor>();
         services.TryAddSingleton<LookupService>();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OneStop.Adapters;
 using OneStop.Hub.Evidence;
+using OneStop.Mappings;
 using OneStop.Schemas.Canonical;
 
 namespace OneStop.Hub.Lookups;
@@ -86,7 +87,7 @@ public sealed partial class LookupService
             }
 
             var reply = await adapter.LookupAsync(query, new UpstreamCall(requestId), cancellationToken).ConfigureAwait(false);
-            mappingVersion = reply.MappingVersion;
+            mappingVersion = reply.MappingVersions;
             if (reply.Record is null)
             {
                 throw new HubException(HubErrorKind.NotFound, lookup.NotFound, upstream: upstream);
@@ -111,6 +112,13 @@ public sealed partial class LookupService
             var kind = Translate(e.Failure);
             outcome = Outcome(kind);
             throw new HubException(kind, e.Message, upstream: e.Upstream, inner: e);
+        }
+        catch (MappingException e)
+        {
+            // The request mapping could not build the upstream request from what the caller sent (reply mappings
+            // fail as malformed replies inside the adapter). The message names mapping, field and rule, never a value.
+            outcome = Outcome(HubErrorKind.InvalidArgument);
+            throw new HubException(HubErrorKind.InvalidArgument, e.Message, field: "request", inner: e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
