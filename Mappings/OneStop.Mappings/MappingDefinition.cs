@@ -59,6 +59,9 @@ public sealed class MappingDefinition
     /// <summary>Name of the target schema (<c>target:</c>, e.g. <c>canonical.cong-dan</c>), when the file names one.</summary>
     public string? TargetSchema => Target?.Name;
 
+    /// <summary>Full paths of the schema files the mapping names (what a watcher must watch besides the mapping file).</summary>
+    public IReadOnlyList<string> SchemaFiles => [.. new[] { Source?.Path, Target?.Path }.OfType<string>()];
+
     internal NamedSchema? Source { get; init; }
 
     internal NamedSchema? Target { get; init; }

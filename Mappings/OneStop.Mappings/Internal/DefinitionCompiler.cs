@@ -78,7 +78,7 @@ internal sealed partial class DefinitionCompiler(string file, List<MappingError>
             return null;
         }
 
-        return new NamedSchema(SchemaName(fullPath), schema);
+        return new NamedSchema(SchemaName(fullPath), fullPath, schema);
     }
 
     internal static string SchemaName(string path)

@@ -438,5 +438,5 @@ internal sealed class SchemaCheck(string file, List<MappingError> errors, NamedS
     }
 }
 
-/// <summary>A schema and the name a mapping file gave it (how errors refer to it).</summary>
-internal sealed record NamedSchema(string Name, JsonSchema Schema);
+/// <summary>A schema, the name errors call it by, and its file.</summary>
+internal sealed record NamedSchema(string Name, string Path, JsonSchema Schema);
