@@ -1,3 +1,5 @@
+using OneStop.Mappings;
+
 namespace OneStop.Adapters;
 
 /// <summary>
@@ -26,4 +28,16 @@ public sealed record UpstreamReply<TRecord>(TRecord? Record, string MappingVersi
 {
     /// <summary>Every mapping the exchange used, as evidence records it: <c>population.request@2,population.reply@1</c>.</summary>
     public string MappingVersions => RequestMappingVersion is null ? MappingVersion : $"{RequestMappingVersion},{MappingVersion}";
+}
+
+/// <summary>
+/// Calls upstreams defined by files (<c>upstreams/&lt;id&gt;.yaml</c>): maps the parameters with the upstream's request
+/// mapping, calls it over REST or SOAP, and maps the reply with its reply mapping. The definition and both mappings
+/// come from one <see cref="MappingCatalog"/> the caller took, so a reload mid-call never mixes versions.
+/// </summary>
+public interface IGenericLookupAdapter
+{
+    /// <param name="source">Parameters at the top level, <c>context</c>, and <c>ma_yeu_cau</c>; the adapter adds <c>upstream.*</c>.</param>
+    Task<UpstreamReply<System.Text.Json.Nodes.JsonObject>> LookupAsync(
+        MappingCatalog catalog, UpstreamDefinition upstream, System.Text.Json.Nodes.JsonObject source, UpstreamCall call, CancellationToken cancellationToken);
 }

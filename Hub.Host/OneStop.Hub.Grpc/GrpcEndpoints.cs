@@ -31,6 +31,7 @@ public static class GrpcEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGrpcService<LookupGrpcService>();
+        app.MapGrpcService<GenericLookupGrpcService>();
         app.MapGrpcService<MappingAdminGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();

@@ -1,4 +1,5 @@
 using OneStop.Adapters.Business;
+using OneStop.Adapters.Generic;
 using OneStop.Adapters.Insurance;
 using OneStop.Adapters.Land;
 using OneStop.Adapters.Population;
@@ -17,6 +18,7 @@ builder.AddPopulationAdapter();
 builder.AddBusinessAdapter();
 builder.AddInsuranceAdapter();
 builder.AddLandAdapter();
+builder.AddGenericUpstreams();
 builder.AddOneStopGrpc();
 builder.AddOneStopSoap();
 builder.AddOneStopOperations();

@@ -14,6 +14,9 @@ public static class SoapEndpoints
 {
     public const string LookupPath = "/soap/lookup";
 
+    /// <summary>The generic lookup: upstreams defined by configuration and mapping files only.</summary>
+    public const string GenericLookupPath = "/soap/generic-lookup";
+
     /// <summary>SOAP services (SoapCore) with their fault translation.</summary>
     public static IHostApplicationBuilder AddOneStopSoap(this IHostApplicationBuilder builder)
     {
@@ -21,36 +24,40 @@ public static class SoapEndpoints
         builder.Services.AddSoapCore();
         builder.Services.TryAddSingleton<SoapFaults>();
         builder.Services.TryAddSingleton<LookupSoapService>();
+        builder.Services.TryAddSingleton<GenericLookupSoapService>();
         return builder;
     }
 
-    /// <summary>Maps <c>/soap/lookup</c> (SOAP 1.1, document/literal, WSDL at <c>?wsdl</c>).</summary>
+    /// <summary>Maps <c>/soap/lookup</c> and <c>/soap/generic-lookup</c> (SOAP 1.1, document/literal, WSDL at <c>?wsdl</c>).</summary>
     public static IEndpointRouteBuilder MapOneStopSoap(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseSoapEndpoint<LookupSoapService>(options =>
-        {
-            options.Path = LookupPath;
-            options.SoapSerializer = SoapSerializer.DataContractSerializer;
-            options.EncoderOptions =
-            [
-                new SoapEncoderOptions
-                {
-                    MessageVersion = MessageVersion.Soap11,
-                    ReaderQuotas = new XmlDictionaryReaderQuotas
-                    {
-                        MaxDepth = 32,
-                        MaxStringContentLength = 64 * 1024,
-                        MaxArrayLength = 64 * 1024,
-                        MaxNameTableCharCount = 16 * 1024,
-                        MaxBytesPerRead = 4096,
-                    },
-                    BindingName = "LookupServiceSoap",
-                    PortName = "LookupServiceSoap",
-                },
-            ];
-            options.IndentXml = false;
-        });
+        app.UseSoapEndpoint<LookupSoapService>(options => Configure(options, LookupPath, "LookupServiceSoap"));
+        app.UseSoapEndpoint<GenericLookupSoapService>(options => Configure(options, GenericLookupPath, "GenericLookupServiceSoap"));
         return app;
+    }
+
+    private static void Configure(SoapCoreOptions options, string path, string name)
+    {
+        options.Path = path;
+        options.SoapSerializer = SoapSerializer.DataContractSerializer;
+        options.EncoderOptions =
+        [
+            new SoapEncoderOptions
+            {
+                MessageVersion = MessageVersion.Soap11,
+                ReaderQuotas = new XmlDictionaryReaderQuotas
+                {
+                    MaxDepth = 32,
+                    MaxStringContentLength = 64 * 1024,
+                    MaxArrayLength = 64 * 1024,
+                    MaxNameTableCharCount = 16 * 1024,
+                    MaxBytesPerRead = 4096,
+                },
+                BindingName = name,
+                PortName = name,
+            },
+        ];
+        options.IndentXml = false;
     }
 }

@@ -59,6 +59,14 @@ public sealed class MappingDefinition
     /// <summary>Name of the target schema (<c>target:</c>, e.g. <c>canonical.cong-dan</c>), when the file names one.</summary>
     public string? TargetSchema => Target?.Name;
 
+    /// <summary>What <c>root.parse</c> says the source holds as text: <c>xml</c>, <c>json</c>, or null when the source is a tree already.</summary>
+    public string? RootParse => root?.Parse switch
+    {
+        Internal.RootParse.Xml => "xml",
+        Internal.RootParse.Json => "json",
+        _ => null,
+    };
+
     /// <summary>Full paths of the schema files the mapping names (what a watcher must watch besides the mapping file).</summary>
     public IReadOnlyList<string> SchemaFiles => [.. new[] { Source?.Path, Target?.Path }.OfType<string>()];
 

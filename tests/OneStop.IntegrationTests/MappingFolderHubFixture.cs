@@ -1,0 +1,40 @@
+using OneStop.Mocks;
+using OneStop.Testing;
+
+namespace OneStop.IntegrationTests;
+
+/// <summary>
+/// The real host reading a copy of the mapping folder that tests change while it runs (polling quickly, so a
+/// change is seen soon even without file-system events), with the national fakes and the civil-status registry.
+/// </summary>
+public sealed class MappingFolderHubFixture : IAsyncLifetime
+{
+    public NationalMocks Mocks { get; private set; } = null!;
+
+    public CivilStatusMock CivilStatus { get; private set; } = null!;
+
+    public MappingFolderCopy Folder { get; } = new();
+
+    public HubServer Hub { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Mocks = await NationalMocks.StartAsync(SyntheticDataset.Default);
+        CivilStatus = await CivilStatusMock.StartAsync();
+        var settings = TestUpstreamSettings.ForAll(Mocks);
+        settings["Mappings:Path"] = Folder.Files;
+        settings["Mappings:PollInterval"] = "00:00:00.200";
+        settings["Mappings:Debounce"] = "00:00:00.100";
+        // Operations put the registry's secret in configuration; the integrator's files never hold it.
+        settings["Upstreams:civil-status:ClientSecret"] = MockServer.DemoClientSecret;
+        Hub = HubServer.Start(settings);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Hub.DisposeAsync();
+        await CivilStatus.DisposeAsync();
+        await Mocks.DisposeAsync();
+        Folder.Dispose();
+    }
+}
