@@ -79,6 +79,17 @@ public sealed partial class ShippedMappingsTests
     }
 
     [Fact]
+    public void Example_folder_for_integrators_checks_clean_and_runs_every_sample()
+    {
+        // docs/mappings.md copies its examples from these files; the integration tests add them to a running hub.
+        var report = MappingLoader.CheckFolder(Path.Combine(TestMappings.RepoRoot, "Mappings", "examples"));
+
+        report.Errors.Select(e => e.ToString()).ShouldBeEmpty();
+        report.Catalog!.Upstreams.Select(u => u.VersionTag).ShouldBe(["civil-status@1", "civil-status-soap@1"], ignoreOrder: true);
+        report.SamplesPassed.ShouldBe(report.Catalog.All.Sum(m => m.Samples.Count));
+    }
+
+    [Fact]
     public void Population_request_sends_the_integration_codes_the_hub_adds_under_upstream()
     {
         // Regression: population.request@1 read ma_dvc and ma_tich_hop at the top level, where the adapter never
