@@ -76,9 +76,9 @@ public sealed partial class LookupService
         ArgumentNullException.ThrowIfNull(query);
         var catalog = _services.GetService<IMappingSource>()?.Current;
         UpstreamDefinition? definition = null;
-        if (catalog is not null && !string.IsNullOrEmpty(query.Upstream))
+        if (catalog is not null && query.Upstream?.Trim() is { Length: > 0 } id)
         {
-            catalog.TryGetUpstream(query.Upstream, out definition);
+            catalog.TryGetUpstream(id, out definition);
         }
 
         var adapter = _services.GetService<IGenericLookupAdapter>();
