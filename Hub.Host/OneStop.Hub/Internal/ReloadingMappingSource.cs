@@ -105,33 +105,49 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
             return;
         }
 
-        _stopping = new CancellationTokenSource();
+        var stopping = new CancellationTokenSource();
+        _stopping = stopping;
         Watch(_folder, includeSubdirectories: true);
         foreach (var directory in SchemaDirectories(active.Catalog))
         {
             Watch(directory, includeSubdirectories: false);
         }
 
-        _watching = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
+        _watching = Task.Run(() => WatchAsync(stopping.Token), CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_stopping is null || _watching is null)
+        // Idempotent, and safe after Dispose: hosts may stop twice, and the container may dispose first.
+        var stopping = Interlocked.Exchange(ref _stopping, null);
+        if (stopping is null)
         {
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        DisposeWatchers();
         try
         {
-            await _watching.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await stopping.CancelAsync().ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (ObjectDisposedException)
         {
-            // stopping
+            // already disposed
         }
+
+        DisposeWatchers();
+        if (_watching is { } watching)
+        {
+            try
+            {
+                await watching.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // stopping
+            }
+        }
+
+        stopping.Dispose();
     }
 
     /// <summary>Idempotent: the container disposes the instance once per registration that hands it out.</summary>
@@ -143,10 +159,12 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
         }
 
         DisposeWatchers();
-        _stopping?.Cancel();
-        _stopping?.Dispose();
-        _reloadGate.Dispose();
-        _changed.Dispose();
+        var stopping = Interlocked.Exchange(ref _stopping, null);
+        if (stopping is not null)
+        {
+            stopping.Cancel();
+            stopping.Dispose();
+        }
     }
 
     public Task<MappingReloadReport> ReloadNowAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
@@ -430,7 +448,8 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
     {
         lock (_watchers)
         {
-            if (_stopping is null || _stopping.IsCancellationRequested || !Directory.Exists(directory) || _watchers.Any(w => w.Path == directory))
+            var stopping = _stopping;
+            if (stopping is null || stopping.IsCancellationRequested || !Directory.Exists(directory) || _watchers.Any(w => w.Path == directory))
             {
                 return;
             }
