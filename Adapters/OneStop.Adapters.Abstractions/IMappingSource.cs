@@ -2,8 +2,42 @@ using OneStop.Mappings;
 
 namespace OneStop.Adapters;
 
-/// <summary>The mappings in force now. Adapters ask for a mapping on every call, so a reload takes effect at once.</summary>
+/// <summary>
+/// The mappings in force now. Adapters ask on every call, so a reload takes effect at once; an adapter that uses
+/// several mappings in one call takes them from one <see cref="Current"/> catalog, so a reload in the middle of a
+/// call never mixes versions.
+/// </summary>
 public interface IMappingSource
 {
-    MappingDefinition Get(string id);
+    /// <summary>The catalog in force: mappings and upstream definitions of one version of the folder.</summary>
+    MappingCatalog Current { get; }
+
+    MappingDefinition Get(string id) => Current.Get(id);
+}
+
+/// <summary>
+/// A condition a catalog must meet before the hub uses it (at start and on every reload), beyond its files being
+/// valid: e.g. that the mappings a registered adapter calls are there. A catalog that fails is refused, naming the problem.
+/// </summary>
+public interface IMappingCatalogCheck
+{
+    IEnumerable<MappingError> Check(MappingCatalog catalog);
+}
+
+/// <summary>The mappings an adapter calls must be in every catalog the hub uses: deleting one is refused, not discovered on the next call.</summary>
+public sealed class RequiredMappings(string adapter, params string[] ids) : IMappingCatalogCheck
+{
+    public IReadOnlyList<string> Ids { get; } = ids;
+
+    public IEnumerable<MappingError> Check(MappingCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        foreach (var id in Ids)
+        {
+            if (!catalog.TryGet(id, out _))
+            {
+                yield return new MappingError($"{id}.yaml", "$", $"the {adapter} adapter needs mapping '{id}', which the folder no longer holds");
+            }
+        }
+    }
 }

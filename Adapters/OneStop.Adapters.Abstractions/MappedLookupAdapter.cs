@@ -49,9 +49,10 @@ public abstract class MappedLookupAdapter<TQuery, TRecord> : ILookupAdapter<TQue
     public async Task<UpstreamReply<TRecord>> LookupAsync(TQuery query, UpstreamCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        // One snapshot of each mapping per call: a reload in the middle of a call never mixes versions.
-        var requestMapping = _mappings.Get($"{Upstream}.request");
-        var replyMapping = _mappings.Get($"{Upstream}.reply");
+        // Both mappings from one catalog: a reload in the middle of a call never mixes versions.
+        var catalog = _mappings.Current;
+        var requestMapping = catalog.Get($"{Upstream}.request");
+        var replyMapping = catalog.Get($"{Upstream}.reply");
 
         var source = JsonSerializer.SerializeToNode(query, _queryType) as JsonObject ?? [];
         source["ma_yeu_cau"] = call.RequestId;
@@ -67,11 +68,11 @@ public abstract class MappedLookupAdapter<TQuery, TRecord> : ILookupAdapter<TQue
 
         return await _upstream.CallJsonAsync(
             () => BuildRequest(upstreamRequest),
-            reply => Interpret(reply, replyMapping),
+            reply => Interpret(reply, requestMapping, replyMapping),
             cancellationToken).ConfigureAwait(false);
     }
 
-    private UpstreamReply<TRecord> Interpret(JsonNode reply, MappingDefinition replyMapping)
+    private UpstreamReply<TRecord> Interpret(JsonNode reply, MappingDefinition requestMapping, MappingDefinition replyMapping)
     {
         CheckReply(reply);
         JsonNode? mapped;
@@ -86,14 +87,14 @@ public abstract class MappedLookupAdapter<TQuery, TRecord> : ILookupAdapter<TQue
 
         if (mapped is null)
         {
-            return new UpstreamReply<TRecord>(null, replyMapping.VersionTag);
+            return new UpstreamReply<TRecord>(null, replyMapping.VersionTag, requestMapping.VersionTag);
         }
 
         try
         {
             var record = mapped.Deserialize(_recordType)
                 ?? throw new UpstreamException(Upstream, UpstreamFailure.MalformedReply, "reply mapped to an empty record");
-            return new UpstreamReply<TRecord>(record, replyMapping.VersionTag);
+            return new UpstreamReply<TRecord>(record, replyMapping.VersionTag, requestMapping.VersionTag);
         }
         catch (JsonException e)
         {

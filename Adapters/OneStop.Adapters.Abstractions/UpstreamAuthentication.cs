@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OneStop.Adapters.Internal;
+using OneStop.Mappings;
 
 namespace OneStop.Adapters;
 
@@ -37,6 +38,13 @@ public static class UpstreamAuthentication
     {
         ArgumentNullException.ThrowIfNull(context);
         return new OAuthTokenClient(context.Upstream, context.Http, context.Options, context.Time);
+    }
+
+    /// <summary>The scheme <see cref="UpstreamOptions.Auth"/> names: client credentials (the default) or none.</summary>
+    public static IUpstreamAuthentication FromOptions(UpstreamAuthContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Options.Auth == UpstreamAuthMode.None ? None(context) : OAuth2ClientCredentials(context);
     }
 
     /// <summary>No credential at all (an upstream reached over a private link).</summary>

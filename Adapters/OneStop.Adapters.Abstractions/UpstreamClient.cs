@@ -58,20 +58,47 @@ public sealed class UpstreamClient : IDisposable
     /// upstreams that carry the credential in the request itself (the national portal's <c>session</c>):
     /// <paramref name="buildRequest"/> receives the credential in force for that attempt.
     /// </summary>
-    public async Task<T> CallJsonAsync<T>(
+    public Task<T> CallJsonAsync<T>(
         Func<string, HttpRequestMessage> buildRequest,
         Func<JsonNode, T> interpret,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(interpret);
+        return CallAsync(buildRequest, reply =>
+        {
+            EnsureSuccess(reply.Status);
+            return interpret(reply.Json ?? ParseJson(reply.Body));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="CallJsonAsync{T}(Func{HttpRequestMessage}, Func{JsonNode, T}, CancellationToken)"/>, but
+    /// <paramref name="interpret"/> gets every reply as it came, status and body (a SOAP fault arrives as HTTP 500
+    /// with a body worth reading); call <see cref="EnsureSuccess"/> for the usual rules.
+    /// </summary>
+    public Task<T> CallAsync<T>(
+        Func<HttpRequestMessage> buildRequest,
+        Func<HttpStatusCode, byte[], T> interpret,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(buildRequest);
         ArgumentNullException.ThrowIfNull(interpret);
+        return CallAsync(_ => buildRequest(), reply => interpret(reply.Status, reply.Body), cancellationToken);
+    }
+
+    private async Task<T> CallAsync<T>(
+        Func<string, HttpRequestMessage> buildRequest,
+        Func<Reply, T> interpret,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(buildRequest);
         try
         {
             return await _pipeline.ExecuteAsync(
                 async ct =>
                 {
-                    var body = await SendAuthorizedAsync(buildRequest, ct).ConfigureAwait(false);
-                    return interpret(body);
+                    var reply = await SendAuthorizedAsync(buildRequest, ct).ConfigureAwait(false);
+                    return interpret(reply);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -103,13 +130,45 @@ public sealed class UpstreamClient : IDisposable
         }
     }
 
-    private async Task<JsonNode> SendAuthorizedAsync(Func<string, HttpRequestMessage> buildRequest, CancellationToken ct)
+    /// <summary>HTTP 5xx, 408 and 429: unavailable (retried); any other status outside 2xx: the upstream refused the request.</summary>
+    public void EnsureSuccess(HttpStatusCode status)
+    {
+        var code = (int)status;
+        if (code >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.Unavailable, $"answered HTTP {code}");
+        }
+
+        if (code is < 200 or > 299)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.Rejected, $"answered HTTP {code}");
+        }
+    }
+
+    /// <summary>The body as JSON; a malformed reply when it is not.</summary>
+    public JsonNode ParseJson(byte[] body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) ?? throw new UpstreamException(Name, UpstreamFailure.MalformedReply, "reply body is JSON null");
+        }
+        catch (JsonException e)
+        {
+            throw new UpstreamException(Name, UpstreamFailure.MalformedReply,
+                $"reply body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine})", e);
+        }
+    }
+
+    /// <summary>One reply: status, body, and the body as JSON when it was a 2xx JSON reply (already parsed for the refusal check).</summary>
+    private sealed record Reply(HttpStatusCode Status, byte[] Body, JsonNode? Json);
+
+    private async Task<Reply> SendAuthorizedAsync(Func<string, HttpRequestMessage> buildRequest, CancellationToken ct)
     {
         var credential = await _auth.GetCredentialAsync(ct).ConfigureAwait(false);
-        var body = await SendAsync(buildRequest, credential, ct).ConfigureAwait(false);
-        if (body is not null)
+        var reply = await SendAsync(buildRequest, credential, ct).ConfigureAwait(false);
+        if (reply is not null)
         {
-            return body;
+            return reply;
         }
 
         _auth.Invalidate(credential);
@@ -118,8 +177,8 @@ public sealed class UpstreamClient : IDisposable
             ?? throw new UpstreamException(Name, UpstreamFailure.Unavailable, "refused a freshly issued credential");
     }
 
-    /// <summary>The reply as JSON, or null when the upstream refused the credential (HTTP 401 or a refusal in the body).</summary>
-    private async Task<JsonNode?> SendAsync(Func<string, HttpRequestMessage> buildRequest, string credential, CancellationToken ct)
+    /// <summary>The reply, or null when the upstream refused the credential (HTTP 401, or a refusal the scheme sees in a JSON body).</summary>
+    private async Task<Reply?> SendAsync(Func<string, HttpRequestMessage> buildRequest, string credential, CancellationToken ct)
     {
         using var request = buildRequest(credential);
         _auth.Apply(request, credential);
@@ -129,34 +188,18 @@ public sealed class UpstreamClient : IDisposable
             return null;
         }
 
-        var body = await ReadJsonAsync(response, ct).ConfigureAwait(false);
-        return _auth.IsRefused(body) ? null : body;
+        var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode || !IsJson(response))
+        {
+            return new Reply(response.StatusCode, body, null);
+        }
+
+        var json = ParseJson(body);
+        return _auth.IsRefused(json) ? null : new Reply(response.StatusCode, body, json);
     }
 
-    private async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var status = (int)response.StatusCode;
-        if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
-        {
-            throw new UpstreamException(Name, UpstreamFailure.Unavailable, $"answered HTTP {status}");
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new UpstreamException(Name, UpstreamFailure.Rejected, $"answered HTTP {status}");
-        }
-
-        var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return JsonNode.Parse(bytes) ?? throw new UpstreamException(Name, UpstreamFailure.MalformedReply, "reply body is JSON null");
-        }
-        catch (JsonException e)
-        {
-            throw new UpstreamException(Name, UpstreamFailure.MalformedReply,
-                $"reply body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine})", e);
-        }
-    }
+    private static bool IsJson(HttpResponseMessage response) =>
+        response.Content.Headers.ContentType?.MediaType is not { } media || media.Contains("json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Failures worth another attempt: the connection broke, the upstream was busy, or an attempt timed out.</summary>
     internal static bool IsTransient(Exception e) => e switch

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OneStop.Mappings;
 
 namespace OneStop.Adapters;
 
@@ -21,14 +22,18 @@ public sealed class UpstreamOptions
     /// </summary>
     public Dictionary<string, string> Parameters { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// How the hub authenticates: <c>ClientCredentials</c> (OAuth2 bearer token from <see cref="TokenPath"/>, the default)
+    /// or <c>None</c>. With client credentials, <see cref="ClientId"/> and <see cref="ClientSecret"/> are required.
+    /// </summary>
+    public UpstreamAuthMode Auth { get; set; } = UpstreamAuthMode.ClientCredentials;
+
     /// <summary>OAuth2 client-credentials token endpoint, relative to <see cref="BaseUrl"/>.</summary>
     [Required]
     public string TokenPath { get; set; } = "/token";
 
-    [Required]
     public string ClientId { get; set; } = "";
 
-    [Required]
     public string ClientSecret { get; set; } = "";
 
     /// <summary>Renew a token this long before it expires.</summary>

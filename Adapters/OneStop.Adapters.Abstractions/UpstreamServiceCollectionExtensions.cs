@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OneStop.Mappings;
 using Polly;
 using Polly.Registry;
 
@@ -17,7 +18,7 @@ public static class UpstreamServiceCollectionExtensions
     /// start-up, its resilience pipeline, and a keyed <see cref="UpstreamClient"/> (key = name).
     /// </summary>
     public static IServiceCollection AddUpstream(this IServiceCollection services, string name) =>
-        services.AddUpstream(name, UpstreamAuthentication.OAuth2ClientCredentials);
+        services.AddUpstream(name, UpstreamAuthentication.FromOptions);
 
     /// <summary>
     /// As <see cref="AddUpstream(IServiceCollection, string)"/>, with the upstream's own authentication scheme
@@ -37,6 +38,8 @@ public static class UpstreamServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.TotalTimeout >= o.AttemptTimeout,
                 $"{Section}:{name}: TotalTimeout must be at least AttemptTimeout")
+            .Validate(o => o.Auth == UpstreamAuthMode.None || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0),
+                $"{Section}:{name}: ClientId and ClientSecret are required when Auth is ClientCredentials")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -53,22 +56,55 @@ public static class UpstreamServiceCollectionExtensions
         services.TryAddKeyedSingleton(name, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptionsMonitor<UpstreamOptions>>().Get(name);
-            var http = new HttpClient(new SocketsHttpHandler
-            {
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                ConnectTimeout = options.AttemptTimeout,
-                AutomaticDecompression = DecompressionMethods.All,
-            })
-            {
-                BaseAddress = options.BaseUrl,
-                Timeout = Timeout.InfiniteTimeSpan, // the pipeline owns every timeout
-            };
             var pipeline = sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PipelineKey(name));
+            var http = CreateHttpClient(options);
             var auth = authentication(new UpstreamAuthContext(name, http, options, sp.GetRequiredService<TimeProvider>()));
             return new UpstreamClient(name, http, options, pipeline, auth);
         });
         return services;
     }
 
+    /// <summary>
+    /// Registers <see cref="UpstreamClientFactory"/>: clients for upstreams that appear while the hub runs (generic
+    /// upstreams defined by files), with the same HTTP settings, token handling and resilience pipeline as <see cref="AddUpstream"/>.
+    /// </summary>
+    public static IServiceCollection AddUpstreamClientFactory(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddResiliencePipelineRegistry<string>();
+        services.TryAddSingleton<UpstreamClientFactory>();
+        return services;
+    }
+
+    internal static HttpClient CreateHttpClient(UpstreamOptions options) => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectTimeout = options.AttemptTimeout,
+        AutomaticDecompression = DecompressionMethods.All,
+    })
+    {
+        BaseAddress = options.BaseUrl,
+        Timeout = Timeout.InfiniteTimeSpan, // the pipeline owns every timeout
+    };
+
     private static string PipelineKey(string name) => $"upstream-{name}";
+}
+
+/// <summary>
+/// Makes <see cref="UpstreamClient"/>s for upstreams known only at run time. Each client's pipeline lives in the
+/// hub's resilience registry under the key given (so its events reach the same telemetry as the others'); give a
+/// new key when the settings change, since a registered pipeline keeps its settings.
+/// </summary>
+public sealed class UpstreamClientFactory(ResiliencePipelineRegistry<string> pipelines, TimeProvider time)
+{
+    public UpstreamClient Create(string name, UpstreamOptions options, string pipelineKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(pipelineKey);
+        var pipeline = pipelines.GetOrAddPipeline(pipelineKey, builder => UpstreamClient.ConfigurePipeline(builder, options));
+        var http = UpstreamServiceCollectionExtensions.CreateHttpClient(options);
+        return new UpstreamClient(name, http, options, pipeline, UpstreamAuthentication.FromOptions(new UpstreamAuthContext(name, http, options, time)));
+    }
 }

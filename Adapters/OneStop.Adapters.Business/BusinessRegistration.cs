@@ -16,6 +16,7 @@ public static class BusinessRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddUpstream(Upstream);
         builder.Services.TryAddSingleton<ILookupAdapter<EnterpriseQuery, DoanhNghiep>, BusinessAdapter>();
+        builder.Services.AddSingleton<IMappingCatalogCheck>(new RequiredMappings(Upstream, $"{Upstream}.request", $"{Upstream}.reply"));
         return builder;
     }
 }

@@ -16,6 +16,7 @@ public static class InsuranceRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddUpstream(Upstream);
         builder.Services.TryAddSingleton<ILookupAdapter<InsuranceQuery, SoBhxh>, InsuranceAdapter>();
+        builder.Services.AddSingleton<IMappingCatalogCheck>(new RequiredMappings(Upstream, $"{Upstream}.request", $"{Upstream}.reply"));
         return builder;
     }
 }

@@ -16,6 +16,7 @@ public static class LandRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddUpstream(Upstream);
         builder.Services.TryAddSingleton<ILookupAdapter<LandParcelQuery, ThuaDat>, LandAdapter>();
+        builder.Services.AddSingleton<IMappingCatalogCheck>(new RequiredMappings(Upstream, $"{Upstream}.request", $"{Upstream}.reply"));
         return builder;
     }
 }

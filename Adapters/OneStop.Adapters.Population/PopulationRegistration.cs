@@ -16,6 +16,7 @@ public static class PopulationRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddUpstream(Upstream);
         builder.Services.TryAddSingleton<ILookupAdapter<CitizenQuery, CongDan>, PopulationAdapter>();
+        builder.Services.AddSingleton<IMappingCatalogCheck>(new RequiredMappings(Upstream, $"{Upstream}.request", $"{Upstream}.reply"));
         return builder;
     }
 }

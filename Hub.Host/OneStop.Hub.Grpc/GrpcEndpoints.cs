@@ -44,6 +44,8 @@ public static class GrpcEndpoints
         app.MapGrpcService<LookupGrpcService>();
         app.MapGrpcService<DossierGrpcService>();
         app.MapGrpcService<AdminGrpcService>();
+        app.MapGrpcService<GenericLookupGrpcService>();
+        app.MapGrpcService<MappingAdminGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;

@@ -1,5 +1,6 @@
 using OneStop.Adapters.Business;
 using OneStop.Adapters.Emc;
+using OneStop.Adapters.Generic;
 using OneStop.Adapters.Insurance;
 using OneStop.Adapters.Land;
 using OneStop.Adapters.NationalPortal;
@@ -25,6 +26,7 @@ builder.AddLandAdapter();
 builder.AddNationalPortalAdapter();
 builder.AddEmcAdapter();
 builder.AddPostalAdapter();
+builder.AddGenericUpstreams();
 builder.AddOneStopGrpc();
 builder.AddOneStopSoap();
 builder.AddOneStopOperations();

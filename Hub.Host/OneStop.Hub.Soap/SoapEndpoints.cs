@@ -36,6 +36,9 @@ public static class SoapEndpoints
         return app.UseMiddleware<SoapGuard>();
     }
 
+    /// <summary>The generic lookup: upstreams defined by configuration and mapping files only.</summary>
+    public const string GenericLookupPath = "/soap/generic-lookup";
+
     /// <summary>SOAP services (SoapCore) with their fault translation.</summary>
     public static IHostApplicationBuilder AddOneStopSoap(this IHostApplicationBuilder builder)
     {
@@ -51,14 +54,16 @@ public static class SoapEndpoints
         builder.Services.RemoveAll<SoapCore.Extensibility.IFaultExceptionTransformer>();
         builder.Services.AddSingleton<SoapCore.Extensibility.IFaultExceptionTransformer, LookupFaultTransformer>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<SoapCore.Extensibility.IServiceOperationTuner, SoapSecurityTuner>());
+        builder.Services.TryAddSingleton<GenericLookupSoapService>();
         return builder;
     }
 
-    /// <summary>Maps <c>/soap/lookup</c> and <c>/soap/dossier</c> (SOAP 1.1, document/literal, WSDL at <c>?wsdl</c>).</summary>
+    /// <summary>Maps <c>/soap/lookup</c>, <c>/soap/generic-lookup</c> and <c>/soap/dossier</c> (SOAP 1.1, document/literal, WSDL at <c>?wsdl</c>).</summary>
     public static IEndpointRouteBuilder MapOneStopSoap(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseSoapEndpoint<LookupSoapService>(options => Configure(options, LookupPath, "LookupServiceSoap"));
+        app.UseSoapEndpoint<GenericLookupSoapService>(options => Configure(options, GenericLookupPath, "GenericLookupServiceSoap"));
         app.UseSoapEndpoint<DossierSoapService>(options => Configure(options, DossierPath, "DossierServiceSoap"));
         return app;
     }

@@ -7,12 +7,16 @@ using OneStop.Hub.Internal;
 using OneStop.Hub.Lookups;
 using OneStop.Hub.Security;
 using Microsoft.Extensions.Options;
+using OneStop.Hub.Mappings;
 
 namespace OneStop.Hub;
 
 public static class HubServiceCollectionExtensions
 {
-    /// <summary>Registers the transport-free core: lookups, mappings (<c>Mappings:Path</c>), the client registry (<c>Security</c>), evidence, the clock.</summary>
+    /// <summary>
+    /// Registers the transport-free core: lookups, mappings (<c>Mappings:Path</c>, watched and reloaded safely; see
+    /// <see cref="IMappingAdmin"/>), the client registry (<c>Security</c>), evidence, the clock.
+    /// </summary>
     public static IHostApplicationBuilder AddOneStopHub(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -20,7 +24,10 @@ public static class HubServiceCollectionExtensions
         services.AddOptions<MappingsOptions>().BindConfiguration("Mappings").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-        services.TryAddSingleton<IMappingSource, FolderMappingSource>();
+        services.TryAddSingleton<ReloadingMappingSource>();
+        services.TryAddSingleton<IMappingSource>(sp => sp.GetRequiredService<ReloadingMappingSource>());
+        services.TryAddSingleton<IMappingAdmin>(sp => sp.GetRequiredService<ReloadingMappingSource>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReloadingMappingSource>());
         services.AddOptions<SecurityOptions>().BindConfiguration("Security").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>());
         services.TryAddSingleton<IAccessPolicy, AccessPolicy>();

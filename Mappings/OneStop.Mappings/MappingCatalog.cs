@@ -1,21 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace OneStop.Mappings;
 
-/// <summary>The mappings of one folder, by id. Immutable: a reload builds a new catalog to swap in.</summary>
+/// <summary>
+/// The mappings of one folder by id, and the upstream definitions of its <c>upstreams/</c> subfolder. Immutable:
+/// a reload builds a new catalog and swaps it in whole, so mappings and definitions always change together.
+/// </summary>
 public sealed class MappingCatalog
 {
     private readonly Dictionary<string, MappingDefinition> byId;
+    private readonly Dictionary<string, UpstreamDefinition> upstreams;
 
-    internal MappingCatalog(string? folder, IEnumerable<MappingDefinition> definitions)
+    internal MappingCatalog(string? folder, IEnumerable<MappingDefinition> definitions, IEnumerable<UpstreamDefinition>? upstreamDefinitions = null)
     {
         Folder = folder;
         byId = definitions.ToDictionary(d => d.Id, StringComparer.Ordinal);
         All = [.. byId.Values.OrderBy(d => d.Id, StringComparer.Ordinal)];
+        upstreams = (upstreamDefinitions ?? []).ToDictionary(u => u.Id, StringComparer.Ordinal);
+        Upstreams = [.. upstreams.Values.OrderBy(u => u.Id, StringComparer.Ordinal)];
+        var text = new StringBuilder();
+        foreach (var m in All)
+        {
+            text.Append(m.FileName).Append(' ').Append(m.ContentHash).Append('\n');
+        }
+
+        foreach (var u in Upstreams)
+        {
+            text.Append(u.FileName).Append(' ').Append(u.ContentHash).Append('\n');
+        }
+
+        Digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     /// <summary>The folder the catalog was loaded from.</summary>
     public string? Folder { get; }
 
     public IReadOnlyCollection<MappingDefinition> All { get; }
+
+    /// <summary>The upstreams defined by files (generic lookup), by id.</summary>
+    public IReadOnlyCollection<UpstreamDefinition> Upstreams { get; }
+
+    /// <summary>Hex SHA-256 over every file name and content hash: equal digests, equal catalogs.</summary>
+    public string Digest { get; }
 
     /// <summary>The mapping with <paramref name="id"/>; <see cref="KeyNotFoundException"/> naming the id and folder when there is none.</summary>
     public MappingDefinition Get(string id)
@@ -31,4 +58,6 @@ public sealed class MappingCatalog
     }
 
     public bool TryGet(string id, out MappingDefinition definition) => byId.TryGetValue(id, out definition!);
+
+    public bool TryGetUpstream(string id, out UpstreamDefinition definition) => upstreams.TryGetValue(id, out definition!);
 }

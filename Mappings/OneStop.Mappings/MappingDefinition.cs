@@ -47,6 +47,33 @@ public sealed class MappingDefinition
 
     public IReadOnlyList<MappingSample> Samples { get; }
 
+    /// <summary>The file name, e.g. <c>population.reply.yaml</c>: how errors and reports name the mapping's file.</summary>
+    public string FileName { get; init; } = string.Empty;
+
+    /// <summary>Hex SHA-256 of the file's text: tells a reload whether the file changed.</summary>
+    public string ContentHash { get; init; } = string.Empty;
+
+    /// <summary>Name of the source schema (<c>source:</c>, e.g. <c>population.wire-reply</c>), when the file names one.</summary>
+    public string? SourceSchema => Source?.Name;
+
+    /// <summary>Name of the target schema (<c>target:</c>, e.g. <c>canonical.cong-dan</c>), when the file names one.</summary>
+    public string? TargetSchema => Target?.Name;
+
+    /// <summary>What <c>root.parse</c> says the source holds as text: <c>xml</c>, <c>json</c>, or null when the source is a tree already.</summary>
+    public string? RootParse => root?.Parse switch
+    {
+        Internal.RootParse.Xml => "xml",
+        Internal.RootParse.Json => "json",
+        _ => null,
+    };
+
+    /// <summary>Full paths of the schema files the mapping names (what a watcher must watch besides the mapping file).</summary>
+    public IReadOnlyList<string> SchemaFiles => [.. new[] { Source?.Path, Target?.Path }.OfType<string>()];
+
+    internal NamedSchema? Source { get; init; }
+
+    internal NamedSchema? Target { get; init; }
+
     /// <summary>
     /// Maps <paramref name="source"/>. Returns null when the record is not there ("no record": the root is
     /// missing, null or empty); otherwise an object with the target fields in rule order, absent ones omitted.

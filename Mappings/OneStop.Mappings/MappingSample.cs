@@ -13,4 +13,21 @@ public sealed record MappingSample(string Name, JsonNode? Input, JsonNode? Expec
 }
 
 /// <summary>The outcome of running one sample.</summary>
-public sealed record SampleResult(string MappingId, string SampleName, bool Passed, string? Failure);
+public sealed record SampleResult(string MappingId, string SampleName, bool Passed, string? Failure)
+{
+    /// <summary>Where the failure is: the first differing output field (<c>dia_chi.ma_tinh_thanh</c>), or <c>$</c>.</summary>
+    public string? FieldPath { get; init; }
+
+    /// <summary>The failure as a load error of <paramref name="file"/>: <c>file: field path: sample 'name': what differs</c>.</summary>
+    public MappingError ToError(string file)
+    {
+        var path = FieldPath ?? "$";
+        var reason = Failure ?? "failed";
+        if (reason.StartsWith(path + ": ", StringComparison.Ordinal))
+        {
+            reason = reason[(path.Length + 2)..];
+        }
+
+        return new MappingError(file, path, $"sample '{SampleName}': {reason}");
+    }
+}

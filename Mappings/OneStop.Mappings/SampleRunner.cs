@@ -3,7 +3,11 @@ using OneStop.Mappings.Internal;
 
 namespace OneStop.Mappings;
 
-/// <summary>Runs the samples a mapping file ships with: each input through <see cref="MappingDefinition.Apply"/>, compared with its expectation.</summary>
+/// <summary>
+/// Runs the samples a mapping file ships with: each input through <see cref="MappingDefinition.Apply"/>, compared with
+/// its expectation. When the file names schemas, a sample's input must also fit the source schema and its expected
+/// output the target schema (for the fields they hold: a sample may leave fields out).
+/// </summary>
 public static class SampleRunner
 {
     public static IReadOnlyList<SampleResult> Run(MappingDefinition m)
@@ -34,7 +38,7 @@ public static class SampleRunner
 
             var wanted = sample.ExpectError is null ? string.Empty : $" (expected an error containing '{sample.ExpectError}')";
             var value = ex.OffendingValue is null ? string.Empty : $" (value: {ex.OffendingValue})";
-            return new SampleResult(m.Id, sample.Name, false, $"threw: {ex.Message}{value}{wanted}");
+            return new SampleResult(m.Id, sample.Name, false, $"threw: {ex.Message}{value}{wanted}") { FieldPath = ex.FieldPath };
         }
 
         if (sample.ExpectError is not null)
@@ -43,7 +47,27 @@ public static class SampleRunner
                 $"expected an error containing '{sample.ExpectError}', got {Json.ShowJson(actual)}");
         }
 
-        var difference = JsonDiff.First(sample.Expect, actual);
-        return new SampleResult(m.Id, sample.Name, difference is null, difference);
+        if (JsonDiff.FirstAt(sample.Expect, actual) is { } difference)
+        {
+            return new SampleResult(m.Id, sample.Name, false, $"{difference.Path}: {difference.Problem}") { FieldPath = difference.Path };
+        }
+
+        // Samples are checked against the schemas too: an input the source never sends, or an expectation the
+        // target would refuse, is a wrong sample even when the mapping reproduces it.
+        if (m.Source is { } source && SampleSchema.FirstProblem(source.Schema, sample.Input) is { } badInput)
+        {
+            var path = badInput.Path == "$" ? "input" : $"input.{badInput.Path}";
+            return new SampleResult(m.Id, sample.Name, false, $"{path}: does not fit the source schema {source.Name}: {badInput.Rule}") { FieldPath = path };
+        }
+
+        if (m.Target is { } target && actual is not null && SampleSchema.FirstProblem(target.Schema, actual) is { } badOutput)
+        {
+            return new SampleResult(m.Id, sample.Name, false, $"{badOutput.Path}: does not fit the target schema {target.Name}: {badOutput.Rule}")
+            {
+                FieldPath = badOutput.Path,
+            };
+        }
+
+        return new SampleResult(m.Id, sample.Name, true, null);
     }
 }

@@ -49,9 +49,56 @@ public sealed partial class ShippedMappingsTests
     {
         var mapping = Catalog.Value.Get(id);
 
-        mapping.Version.ShouldBe("1");
-        mapping.VersionTag.ShouldBe($"{id}@1");
+        mapping.Version.ShouldNotBeNullOrWhiteSpace();
+        mapping.VersionTag.ShouldBe($"{id}@{mapping.Version}");
         mapping.FilePath.ShouldBe(Path.Combine(TestMappings.ShippedFolder, $"{id}.yaml"));
+        mapping.FileName.ShouldBe($"{id}.yaml");
+        mapping.ContentHash.Length.ShouldBe(64);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedIds))]
+    public void Shipped_mapping_names_its_source_and_target_schemas(string id)
+    {
+        var mapping = Catalog.Value.Get(id);
+
+        mapping.SourceSchema.ShouldNotBeNull($"{id} names no source schema");
+        mapping.TargetSchema.ShouldNotBeNull($"{id} names no target schema");
+        var canonical = id.EndsWith(".reply", StringComparison.Ordinal) ? mapping.TargetSchema : mapping.SourceSchema;
+        canonical.ShouldStartWith("canonical.", customMessage: $"{id}: the hub's side of a mapping is a canonical record");
+    }
+
+    [Fact]
+    public void Shipped_folder_checks_clean_and_runs_every_sample()
+    {
+        var report = MappingLoader.CheckFolder(TestMappings.ShippedFolder);
+
+        report.Errors.Select(e => e.ToString()).ShouldBeEmpty();
+        report.IsValid.ShouldBeTrue();
+        report.SamplesPassed.ShouldBe(Catalog.Value.All.Sum(m => m.Samples.Count));
+    }
+
+    [Fact]
+    public void Example_folder_for_integrators_checks_clean_and_runs_every_sample()
+    {
+        // docs/mappings.md copies its examples from these files; the integration tests add them to a running hub.
+        var report = MappingLoader.CheckFolder(Path.Combine(TestMappings.RepoRoot, "Mappings", "examples"));
+
+        report.Errors.Select(e => e.ToString()).ShouldBeEmpty();
+        report.Catalog!.Upstreams.Select(u => u.VersionTag).ShouldBe(["civil-status@1", "civil-status-soap@1"], ignoreOrder: true);
+        report.SamplesPassed.ShouldBe(report.Catalog.All.Sum(m => m.Samples.Count));
+    }
+
+    [Fact]
+    public void Population_request_sends_the_integration_codes_the_hub_adds_under_upstream()
+    {
+        // Regression: population.request@1 read ma_dvc and ma_tich_hop at the top level, where the adapter never
+        // puts them, so MaDVC and MaTichHop were never sent. The source schema check now refuses such a path.
+        var request = Catalog.Value.Get("population.request").Apply(JsonNode.Parse(
+            """{"so_dinh_danh":"038085000123","ma_yeu_cau":"r1","upstream":{"ma_dvc":"LGSP-DEMO","ma_tich_hop":"LGSP-DEMO-DC"}}"""))!;
+
+        request["MaDVC"]!.GetValue<string>().ShouldBe("LGSP-DEMO");
+        request["MaTichHop"]!.GetValue<string>().ShouldBe("LGSP-DEMO-DC");
     }
 
     [Theory]

@@ -8,5 +8,5 @@ public sealed class CatalogMappingSource(MappingCatalog catalog) : IMappingSourc
 {
     public static CatalogMappingSource Shipped { get; } = new(MappingLoader.LoadFolder(RepoPaths.MappingFiles));
 
-    public MappingDefinition Get(string id) => catalog.Get(id);
+    public MappingCatalog Current => catalog;
 }

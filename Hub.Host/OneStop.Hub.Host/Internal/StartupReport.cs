@@ -23,6 +23,6 @@ internal sealed partial class StartupReport(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "OneStop hub ready. gRPC (h2c): {Grpc} (onestop.v1.LookupService, reflection, grpc.health.v1). HTTP/1.1: {Http} (SOAP /soap/lookup, WSDL /soap/lookup?wsdl, /health, /metrics, /admin/evidence). Kafka: {Kafka}. Listening on {Addresses}")]
+        Message = "OneStop hub ready. gRPC (h2c): {Grpc} (onestop.v1 LookupService, GenericLookupService, DossierService, AdminService, MappingAdminService; reflection; grpc.health.v1). HTTP/1.1: {Http} (SOAP /soap/lookup, /soap/generic-lookup, /soap/dossier, WSDL at ?wsdl; /health, /metrics, /admin/evidence). Kafka: {Kafka}. Listening on {Addresses}")]
     private static partial void LogReady(ILogger logger, string grpc, string http, string kafka, string addresses);
 }

@@ -48,6 +48,10 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     private long _nextSeq;
     private string _head = EvidenceEntry.Genesis;
 
+    // Exchanges recorded before the chain head is restored (other services start first): linked and written, in
+    // order, as soon as it is, so starting never leaves a gap in the chain.
+    private readonly List<ExchangeRecord> _beforeStart = [];
+
     public KafkaEvidenceRecorder(KafkaCluster cluster, IOptions<KafkaOptions> kafka, IOptions<EvidenceOptions> options, ILogger<KafkaEvidenceRecorder> logger, IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(kafka);
@@ -100,6 +104,17 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
         }
 
         LogStarted(_logger, Chain, Topic, last?.Seq + 1 ?? 0);
+        ExchangeRecord[] early;
+        lock (_gate)
+        {
+            early = [.. _beforeStart];
+            _beforeStart.Clear();
+        }
+
+        foreach (var record in early)
+        {
+            await RecordAsync(record, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask RecordAsync(ExchangeRecord record, CancellationToken cancellationToken)
@@ -109,15 +124,15 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
         EvidenceEntry entry;
         lock (_gate)
         {
+            if (_producer is null)
+            {
+                _beforeStart.Add(record);
+                return;
+            }
+
             entry = EvidenceEntry.Link(Chain, _nextSeq, _head, record);
             _nextSeq++;
             _head = entry.Hash;
-            if (_producer is null)
-            {
-                _failed.Add(1);
-                LogNotStarted(_logger, entry.Seq);
-                return;
-            }
 
             try
             {
@@ -240,8 +255,6 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     [LoggerMessage(Level = LogLevel.Error, Message = "Evidence: entry {Seq} was not written to Kafka ({Reason}); the chain has a gap there")]
     private static partial void LogFailed(ILogger logger, Exception exception, long seq, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Evidence: entry {Seq} recorded before the recorder started; the chain has a gap there")]
-    private static partial void LogNotStarted(ILogger logger, long seq);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence: unreadable record in partition {Partition} at offset {Offset}")]
     private static partial void LogUnreadable(ILogger logger, int partition, long offset);

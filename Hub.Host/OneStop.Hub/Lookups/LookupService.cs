@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OneStop.Adapters;
 using OneStop.Hub.Evidence;
 using OneStop.Hub.Security;
+using OneStop.Mappings;
 using OneStop.Schemas.Canonical;
 
 namespace OneStop.Hub.Lookups;
@@ -68,11 +70,37 @@ public sealed partial class LookupService
             LookupValidation.Validate, q => $"{q.MaPhuongXa}/{q.SoHieuBanDo}/{q.SoThuTuThua}", q => q.Context,
             "no parcel with this ma_phuong_xa, so_hieu_ban_do and so_thu_tu_thua in the land database"), query, cancellationToken);
 
-    private async Task<LookupResult<TRecord>> RunAsync<TQuery, TRecord>(Lookup<TQuery, TRecord> lookup, TQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// A lookup on an upstream defined by files only (<c>upstreams/&lt;id&gt;.yaml</c> and its two mappings): the
+    /// definition and the mappings are taken from one catalog, so a reload during the call never mixes versions.
+    /// </summary>
+    public Task<LookupResult<JsonObject>> GenericLookupAsync(GenericLookupQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var catalog = _services.GetService<IMappingSource>()?.Current;
+        UpstreamDefinition? definition = null;
+        if (catalog is not null && query.Upstream?.Trim() is { Length: > 0 } id)
+        {
+            catalog.TryGetUpstream(id, out definition);
+        }
+
+        var adapter = _services.GetService<IGenericLookupAdapter>();
+        var shim = adapter is null || catalog is null ? null : new GenericAdapter(adapter, catalog, definition);
+        return RunAsync(new Lookup<GenericLookupQuery, JsonObject>(
+            "GenericLookup", GenericLookupJson.Default.GenericLookupQuery, GenericLookupJson.Default.JsonObject,
+            q => GenericLookupValidation.Validate(q, catalog), _ => null, q => q.Context,
+            "the upstream holds no record for the parameters given"), query, shim, cancellationToken);
+    }
+
+    private Task<LookupResult<TRecord>> RunAsync<TQuery, TRecord>(Lookup<TQuery, TRecord> lookup, TQuery query, CancellationToken cancellationToken)
+        where TRecord : class =>
+        RunAsync(lookup, query, _services.GetService<ILookupAdapter<TQuery, TRecord>>(), cancellationToken);
+
+    private async Task<LookupResult<TRecord>> RunAsync<TQuery, TRecord>(
+        Lookup<TQuery, TRecord> lookup, TQuery query, ILookupAdapter<TQuery, TRecord>? adapter, CancellationToken cancellationToken)
         where TRecord : class
     {
         ArgumentNullException.ThrowIfNull(query);
-        var adapter = _services.GetService<ILookupAdapter<TQuery, TRecord>>();
         var upstream = adapter?.Upstream ?? "none";
         var requestId = Guid.CreateVersion7(_time.GetUtcNow()).ToString("N");
         var started = _time.GetTimestamp();
@@ -90,7 +118,7 @@ public sealed partial class LookupService
             }
 
             var reply = await adapter.LookupAsync(query, new UpstreamCall(requestId), cancellationToken).ConfigureAwait(false);
-            mappingVersion = reply.MappingVersion;
+            mappingVersion = reply.MappingVersions;
             if (reply.Record is null)
             {
                 throw new HubException(HubErrorKind.NotFound, lookup.NotFound, upstream: upstream);
@@ -115,6 +143,13 @@ public sealed partial class LookupService
             var kind = Translate(e.Failure);
             outcome = Outcome(kind);
             throw new HubException(kind, e.Message, upstream: e.Upstream, inner: e);
+        }
+        catch (MappingException e)
+        {
+            // The request mapping could not build the upstream request from what the caller sent (reply mappings
+            // fail as malformed replies inside the adapter). The message names mapping, field and rule, never a value.
+            outcome = Outcome(HubErrorKind.InvalidArgument);
+            throw new HubException(HubErrorKind.InvalidArgument, e.Message, field: "request", inner: e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -170,6 +205,27 @@ public sealed partial class LookupService
     [LoggerMessage(Level = LogLevel.Information,
         Message = "{Operation} via {Upstream} for {Subject}: {Outcome} (request {RequestId}, {ElapsedMs:0.0} ms)")]
     private partial void LogLookup(string operation, string upstream, string subject, string outcome, string requestId, double elapsedMs);
+
+    /// <summary>The generic lookup as an adapter of the flow above: parameters, context and request id become the mapping's source.</summary>
+    private sealed class GenericAdapter(IGenericLookupAdapter adapter, MappingCatalog catalog, UpstreamDefinition? definition)
+        : ILookupAdapter<GenericLookupQuery, JsonObject>
+    {
+        // Never the caller's text: metrics are tagged with it, and an unknown id is refused before any call.
+        public string Upstream => definition?.Id ?? "unknown";
+
+        public Task<UpstreamReply<JsonObject>> LookupAsync(GenericLookupQuery query, UpstreamCall call, CancellationToken cancellationToken)
+        {
+            var source = new JsonObject();
+            foreach (var (name, value) in query.Parameters)
+            {
+                source[name] = value;
+            }
+
+            source["context"] = JsonSerializer.SerializeToNode(query.Context, GenericLookupJson.Default.LookupContext);
+            source["ma_yeu_cau"] = call.RequestId;
+            return adapter.LookupAsync(catalog, definition!, source, call, cancellationToken);
+        }
+    }
 
     /// <summary>What differs between the four lookups: names, JSON shapes, validation, and the masked subject for logs.</summary>
     private sealed record Lookup<TQuery, TRecord>(

@@ -84,7 +84,7 @@ internal static class LookupValidation
         return q with { MaPhuongXa = commune };
     }
 
-    private static void ValidateContext(LookupContext? context)
+    internal static void ValidateContext(LookupContext? context)
     {
         if (context is null)
         {

@@ -9,7 +9,7 @@ namespace OneStop.Mappings.Internal;
 /// Checks a mapping file's meaning (the structure was checked by <see cref="FileSchema"/>) and compiles it:
 /// paths parsed, tables resolved, date formats and zones looked up. Every problem is collected, none stops the rest.
 /// </summary>
-internal sealed partial class DefinitionCompiler(string file, List<MappingError> errors)
+internal sealed partial class DefinitionCompiler(string file, List<MappingError> errors, SchemaFiles schemas)
 {
     private static readonly string[] RuleKeys =
         ["path", "value", "join", "separator", "split", "table", "fallback", "date", "default", "required", "type", "when", "fields", "each", "encode"];
@@ -23,12 +23,14 @@ internal sealed partial class DefinitionCompiler(string file, List<MappingError>
     private readonly Dictionary<string, Dictionary<string, JsonNode>> tables = new(StringComparer.Ordinal);
     private string mappingId = string.Empty;
 
-    public MappingDefinition? Compile(JsonObject document, string? filePath)
+    public MappingDefinition? Compile(JsonObject document, string? filePath, string contentHash)
     {
         var id = CheckId(document);
         mappingId = id ?? string.Empty;
         var version = CheckVersion(document);
         var description = document["description"] is JsonValue d && d.GetValueKind() == JsonValueKind.String ? d.GetValue<string>() : null;
+        var source = LoadSchema(document, "source", filePath);
+        var target = LoadSchema(document, "target", filePath);
         var root = CompileRoot(document["root"]);
         CompileTables(document["tables"]);
         var fields = document["fields"] is JsonObject fieldsNode ? CompileFields(fieldsNode, prefix: null) : [];
@@ -39,7 +41,58 @@ internal sealed partial class DefinitionCompiler(string file, List<MappingError>
             return null;
         }
 
-        return new MappingDefinition(id, version, filePath, description, root, fields, samples);
+        // Only a mapping that compiled is compared with its schemas: the rules must all be there to be checked.
+        new SchemaCheck(file, errors, source, target).Run(root, fields);
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        return new MappingDefinition(id, version, filePath, description, root, fields, samples)
+        {
+            FileName = file,
+            ContentHash = contentHash,
+            Source = source,
+            Target = target,
+        };
+    }
+
+    /// <summary>
+    /// <c>source:</c> / <c>target:</c>: a JSON Schema file, relative to the mapping file
+    /// (e.g. <c>../schemas/canonical.cong-dan.schema.json</c>). Its name in messages is the file name without <c>.schema.json</c>.
+    /// </summary>
+    private NamedSchema? LoadSchema(JsonObject document, string key, string? filePath)
+    {
+        var text = Json.Text(document[key]);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null; // absent (the file schema reports a wrong type)
+        }
+
+        var folder = filePath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(filePath)!;
+        var fullPath = Path.GetFullPath(text, folder);
+        var schema = schemas.Load(fullPath, out var problem);
+        if (schema is null)
+        {
+            Error(key, $"schema '{text}': {problem}");
+            return null;
+        }
+
+        return new NamedSchema(SchemaName(fullPath), fullPath, schema);
+    }
+
+    internal static string SchemaName(string path)
+    {
+        var name = Path.GetFileName(path);
+        foreach (var suffix in (string[])[".schema.json", ".json"])
+        {
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return name[..^suffix.Length];
+            }
+        }
+
+        return name;
     }
 
     private void Error(string fieldPath, string rule) => errors.Add(new MappingError(file, fieldPath, rule));
@@ -637,7 +690,7 @@ internal sealed partial class DefinitionCompiler(string file, List<MappingError>
         return new TypeStep(type.Value);
     }
 
-    private Condition? CompileCondition(JsonNode? node, string fieldPath)
+    internal Condition? CompileCondition(JsonNode? node, string fieldPath)
     {
         if (node is not JsonObject when)
         {

@@ -7,29 +7,51 @@ namespace OneStop.Mappings.Internal;
 /// <summary>The embedded JSON Schema of a mapping file's structure (NJsonSchema), with its errors in our words.</summary>
 internal static class FileSchema
 {
-    private static readonly Lazy<JsonSchema> Schema = new(Load);
+    private static readonly Lazy<JsonSchema> Schema = new(() => Load("OneStop.Mappings.mapping-file.schema.json"));
 
-    public static void Validate(JsonObject document, string file, List<MappingError> errors)
+    private static readonly Lazy<JsonSchema> UpstreamSchema = new(() => Load("OneStop.Mappings.upstream-file.schema.json"));
+
+    public static void Validate(JsonObject document, string file, List<MappingError> errors) =>
+        Validate(Schema.Value, document, file, errors);
+
+    public static void ValidateUpstream(JsonObject document, string file, List<MappingError> errors) =>
+        Validate(UpstreamSchema.Value, document, file, errors);
+
+    private static void Validate(JsonSchema schema, JsonObject document, string file, List<MappingError> errors)
     {
-        foreach (var error in Schema.Value.Validate(document.ToJsonString()))
+        foreach (var (path, rule) in Describe(schema.Validate(document.ToJsonString()), includeRequired: true))
         {
-            Add(error, file, errors);
+            errors.Add(new MappingError(file, path, rule));
         }
     }
 
-    private static void Add(ValidationError error, string file, List<MappingError> errors)
+    /// <summary>Validation errors as (field path, rule) in our words; nested errors of lists and maps are listed one by one.</summary>
+    public static IEnumerable<(string Path, string Rule)> Describe(IEnumerable<ValidationError> errors, bool includeRequired)
     {
-        if (error is ChildSchemaValidationError child && error.Kind is ValidationErrorKind.ArrayItemNotValid
-            or ValidationErrorKind.AdditionalPropertiesNotValid or ValidationErrorKind.AdditionalItemNotValid)
+        foreach (var error in errors)
         {
-            foreach (var inner in child.Errors.Values.SelectMany(e => e))
+            if (error is ChildSchemaValidationError child && error.Kind is ValidationErrorKind.ArrayItemNotValid
+                or ValidationErrorKind.AdditionalPropertiesNotValid or ValidationErrorKind.AdditionalItemNotValid)
             {
-                Add(inner, file, errors);
+                foreach (var inner in Describe(child.Errors.Values.SelectMany(e => e), includeRequired))
+                {
+                    yield return inner;
+                }
+
+                continue;
             }
 
-            return;
-        }
+            if (error.Kind == ValidationErrorKind.PropertyRequired && !includeRequired)
+            {
+                continue;
+            }
 
+            yield return Describe(error);
+        }
+    }
+
+    private static (string Path, string Rule) Describe(ValidationError error)
+    {
         var path = FieldPathOf(error.Path);
         var property = error.Property;
         string rule;
@@ -64,12 +86,28 @@ internal static class FileSchema
             case ValidationErrorKind.NoTypeValidates:
                 rule = $"must be {TypesOf(error.Schema)}";
                 break;
+            case ValidationErrorKind.IntegerExpected:
+                rule = "must be an integer";
+                break;
+            case ValidationErrorKind.NumberExpected:
+                rule = "must be a number";
+                break;
+            case ValidationErrorKind.NullExpected:
+                rule = "must be null";
+                break;
+            case ValidationErrorKind.PatternMismatch:
+                rule = $"does not match the pattern {error.Schema?.Pattern}";
+                break;
+            case ValidationErrorKind.DateTimeExpected:
+            case ValidationErrorKind.DateExpected:
+                rule = "must be an ISO 8601 date";
+                break;
             default:
                 rule = $"is not valid ({error.Kind})";
                 break;
         }
 
-        errors.Add(new MappingError(file, path, rule));
+        return (path, rule);
     }
 
     private static string TypesOf(JsonSchema schema)
@@ -123,10 +161,10 @@ internal static class FileSchema
         return path[..cut];
     }
 
-    private static JsonSchema Load()
+    private static JsonSchema Load(string resource)
     {
-        using var stream = typeof(FileSchema).Assembly.GetManifestResourceStream("OneStop.Mappings.mapping-file.schema.json")
-            ?? throw new InvalidOperationException("embedded mapping-file.schema.json is missing");
+        using var stream = typeof(FileSchema).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"embedded {resource} is missing");
         using var reader = new StreamReader(stream);
         return JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
     }

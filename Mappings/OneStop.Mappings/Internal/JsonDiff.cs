@@ -7,9 +7,13 @@ internal static class JsonDiff
 {
     /// <summary>Null when equal (by <see cref="JsonNode.DeepEquals"/>); otherwise "path: expected …, got …".</summary>
     public static string? First(JsonNode? expected, JsonNode? actual) =>
-        JsonNode.DeepEquals(expected, actual) ? null : Walk(expected, actual, string.Empty) ?? $"$: expected {Json.ShowJson(expected)}, got {Json.ShowJson(actual)}";
+        FirstAt(expected, actual) is { } d ? $"{d.Path}: {d.Problem}" : null;
 
-    private static string? Walk(JsonNode? expected, JsonNode? actual, string path)
+    /// <summary>Null when equal; otherwise where (<c>$</c> for the whole) and what differs.</summary>
+    public static (string Path, string Problem)? FirstAt(JsonNode? expected, JsonNode? actual) =>
+        JsonNode.DeepEquals(expected, actual) ? null : Walk(expected, actual, string.Empty) ?? ("$", $"expected {Json.ShowJson(expected)}, got {Json.ShowJson(actual)}");
+
+    private static (string, string)? Walk(JsonNode? expected, JsonNode? actual, string path)
     {
         if (JsonNode.DeepEquals(expected, actual))
         {
@@ -24,7 +28,7 @@ internal static class JsonDiff
                 var child = Child(path, name);
                 if (!a.TryGetPropertyValue(name, out var other))
                 {
-                    return $"{child}: missing (expected {Json.ShowJson(value)})";
+                    return (child, $"missing (expected {Json.ShowJson(value)})");
                 }
 
                 if (Walk(value, other, child) is { } found)
@@ -37,7 +41,7 @@ internal static class JsonDiff
             {
                 if (!e.ContainsKey(name))
                 {
-                    return $"{Child(path, name)}: not expected, got {Json.ShowJson(value)}";
+                    return (Child(path, name), $"not expected, got {Json.ShowJson(value)}");
                 }
             }
 
@@ -54,10 +58,10 @@ internal static class JsonDiff
                 }
             }
 
-            return $"{here}: expected {ea.Count} items, got {aa.Count}";
+            return (here, $"expected {ea.Count} items, got {aa.Count}");
         }
 
-        return $"{here}: expected {Json.ShowJson(expected)}, got {Json.ShowJson(actual)}";
+        return (here, $"expected {Json.ShowJson(expected)}, got {Json.ShowJson(actual)}");
     }
 
     private static string Child(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";

@@ -22,6 +22,9 @@ internal sealed class PathExpr
 
     public string Text { get; }
 
+    /// <summary>The segments in order: a property name, or null for an index (the schema check walks these).</summary>
+    public IReadOnlyList<string?> Names => names;
+
     public override string ToString() => Text;
 
     /// <summary>Compiles <paramref name="text"/>; on failure returns null and says why.</summary>

@@ -18,6 +18,12 @@ internal sealed class RootSelector(string mappingId, PathExpr? path, RootParse p
 {
     public const string FieldPath = "root";
 
+    public PathExpr? Path => path;
+
+    public RootParse Parse => parse;
+
+    public PathExpr? Then => then;
+
     public JsonNode? Select(JsonNode? source)
     {
         var node = source;

@@ -60,6 +60,12 @@ internal sealed class ValueRule(
     IValueStep[] steps,
     JsonNode? defaultValue) : FieldRule(mappingId, target, fieldPath, when, required)
 {
+    public IValueSource Source => source;
+
+    public IReadOnlyList<IValueStep> Steps => steps;
+
+    public JsonNode? Default => defaultValue;
+
     public override JsonNode? Evaluate(JsonNode? scope)
     {
         if (When is not null && !When.Holds(scope))
@@ -106,6 +112,10 @@ internal sealed class ObjectRule(
     PathExpr? scopePath,
     FieldRule[] fields) : FieldRule(mappingId, target, fieldPath, when, required)
 {
+    public PathExpr? ScopePath => scopePath;
+
+    public IReadOnlyList<FieldRule> Fields => fields;
+
     public override JsonNode? Evaluate(JsonNode? scope)
     {
         if (When is not null && !When.Holds(scope))
@@ -136,6 +146,10 @@ internal sealed class EachRule(
     PathExpr each,
     FieldRule[] fields) : FieldRule(mappingId, target, fieldPath, when, required)
 {
+    public PathExpr Each => each;
+
+    public IReadOnlyList<FieldRule> Fields => fields;
+
     public override JsonNode? Evaluate(JsonNode? scope)
     {
         if (When is not null && !When.Holds(scope))
@@ -214,6 +228,8 @@ internal sealed class Condition
     public static Condition ForIn(PathExpr path, IEnumerable<string> texts) => new(path, null, new HashSet<string>(texts, StringComparer.Ordinal), null);
 
     public static Condition ForExists(PathExpr path, bool exists) => new(path, null, null, exists);
+
+    public PathExpr Path => path;
 
     public bool Holds(JsonNode? scope)
     {

@@ -17,6 +17,8 @@ internal interface IValueSource
 
 internal sealed class PathSource(PathExpr path) : IValueSource
 {
+    public PathExpr Path => path;
+
     public bool ProducesNewNodes => false;
 
     public JsonNode? Get(JsonNode? scope, FieldRule rule) => path.Resolve(scope);
@@ -26,6 +28,8 @@ internal sealed class PathSource(PathExpr path) : IValueSource
 
 internal sealed class ConstantSource(JsonNode value) : IValueSource
 {
+    public JsonNode Value => value;
+
     public bool ProducesNewNodes => false;
 
     public JsonNode? Get(JsonNode? scope, FieldRule rule) => value;
@@ -36,6 +40,8 @@ internal sealed class ConstantSource(JsonNode value) : IValueSource
 /// <summary><c>join: [Ho, Dem, Ten]</c>: the texts at the paths, absent or blank ones skipped.</summary>
 internal sealed class JoinSource(PathExpr[] parts, string separator) : IValueSource
 {
+    public IReadOnlyList<PathExpr> Parts => parts;
+
     public bool ProducesNewNodes => true;
 
     public JsonNode? Get(JsonNode? scope, FieldRule rule)

@@ -50,6 +50,12 @@ internal sealed class SplitStep(string separator, SplitTake take, int index) : I
 /// <summary><c>table: gioi-tinh</c>: code lookup by the value's text.</summary>
 internal sealed class TableStep(string tableName, Dictionary<string, JsonNode> entries, JsonNode? fallback) : IValueStep
 {
+    public string TableName => tableName;
+
+    public IReadOnlyDictionary<string, JsonNode> Entries => entries;
+
+    public JsonNode? Fallback => fallback;
+
     public JsonNode? Apply(JsonNode value, FieldRule rule)
     {
         var code = StepText.Of(value, rule, "a table");
@@ -153,6 +159,8 @@ internal enum ValueType
 /// <summary><c>type: string | int | number | bool</c>.</summary>
 internal sealed class TypeStep(ValueType type) : IValueStep
 {
+    public ValueType Type => type;
+
     public JsonNode? Apply(JsonNode value, FieldRule rule)
     {
         if (value is not JsonValue scalar)

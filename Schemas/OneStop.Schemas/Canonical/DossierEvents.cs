@@ -77,6 +77,7 @@ public sealed record DossierEvent
     public string? TenLinhVuc { get; init; }
 
     /// <summary>National portal status 1..10.</summary>
+    [System.ComponentModel.DataAnnotations.AllowedValues(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)]
     public int TrangThaiHoSo { get; init; }
 
     public DateTimeOffset? NgayTiepNhan { get; init; }
@@ -86,9 +87,11 @@ public sealed record DossierEvent
     public string? DonViXuLy { get; init; }
 
     /// <summary>1 in person, 2 online, 3 by post.</summary>
+    [System.ComponentModel.DataAnnotations.AllowedValues(1, 2, 3)]
     public int KenhThucHien { get; init; }
 
     /// <summary>0 result returned in person, 1 by post.</summary>
+    [System.ComponentModel.DataAnnotations.AllowedValues(0, 1)]
     public int HinhThuc { get; init; }
 
     public string? ChuHoSo { get; init; }

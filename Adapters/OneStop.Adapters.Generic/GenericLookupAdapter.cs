@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml;
+using OneStop.Mappings;
+
+namespace OneStop.Adapters.Generic;
+
+/// <summary>
+/// Upstreams defined by files. Everything that differs between them is data: the address, protocol and
+/// authentication in <c>upstreams/&lt;id&gt;.yaml</c>, the request and the record in the two mappings. This class only
+/// moves the mapped request onto the wire (query string, JSON body or SOAP envelope) and the reply back to the engine.
+/// </summary>
+internal sealed class GenericLookupAdapter(GenericUpstreamClients clients) : IGenericLookupAdapter
+{
+    private const string SoapEnvelope = "http://schemas.xmlsoap.org/soap/envelope/";
+
+    private static readonly XmlWriterSettings WriterSettings = new()
+    {
+        OmitXmlDeclaration = true,
+        Encoding = new UTF8Encoding(false),
+    };
+
+    public async Task<UpstreamReply<JsonObject>> LookupAsync(
+        MappingCatalog catalog, UpstreamDefinition upstream, JsonObject source, UpstreamCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(upstream);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(call);
+        var requestMapping = catalog.Get(upstream.RequestMapping);
+        var replyMapping = catalog.Get(upstream.ReplyMapping);
+        var client = clients.For(upstream);
+
+        var parameters = new JsonObject();
+        foreach (var (name, value) in client.Options.Parameters)
+        {
+            parameters[name] = value;
+        }
+
+        source["upstream"] = parameters;
+        source["ma_yeu_cau"] ??= call.RequestId;
+
+        // A request the mapping cannot build is the caller's mistake: MappingException goes back as INVALID_ARGUMENT.
+        var request = requestMapping.Apply(source) as JsonObject
+            ?? throw new InvalidOperationException($"mapping {requestMapping.VersionTag} produced no request object");
+
+        return upstream.Protocol == UpstreamProtocol.Soap
+            ? await CallSoapAsync(client, upstream, request, requestMapping, replyMapping, cancellationToken).ConfigureAwait(false)
+            : await CallRestAsync(client, upstream, request, requestMapping, replyMapping, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<UpstreamReply<JsonObject>> CallRestAsync(
+        UpstreamClient client, UpstreamDefinition upstream, JsonObject request, MappingDefinition requestMapping, MappingDefinition replyMapping, CancellationToken ct) =>
+        client.CallJsonAsync(
+            () => upstream.Method == "GET" ? GetWithQuery(Endpoint(client), request) : PostJson(Endpoint(client), request),
+            reply =>
+            {
+                if (upstream.IsRefusal(reply, out var message))
+                {
+                    throw new UpstreamException(upstream.Id, UpstreamFailure.Rejected, Describe(message));
+                }
+
+                return Map(upstream.Id, reply, requestMapping, replyMapping);
+            },
+            ct);
+
+    private static Task<UpstreamReply<JsonObject>> CallSoapAsync(
+        UpstreamClient client, UpstreamDefinition upstream, JsonObject request, MappingDefinition requestMapping, MappingDefinition replyMapping, CancellationToken ct)
+    {
+        var envelope = Envelope(upstream, request);
+        return client.CallAsync(
+            () =>
+            {
+                var message = new HttpRequestMessage(HttpMethod.Post, Endpoint(client))
+                {
+                    Content = new StringContent(envelope, Encoding.UTF8, new MediaTypeHeaderValue("text/xml") { CharSet = "utf-8" }),
+                };
+                message.Headers.TryAddWithoutValidation("SOAPAction", $"\"{upstream.SoapAction}\"");
+                return message;
+            },
+            (status, body) =>
+            {
+                var text = Encoding.UTF8.GetString(body);
+                JsonObject? tree = null;
+                if (status == HttpStatusCode.InternalServerError && TryParse(text, out tree) && Fault(tree) is { } fault)
+                {
+                    // A SOAP fault: the client's fault is a refusal; the server's is the upstream failing.
+                    var failure = fault.Code.EndsWith("Client", StringComparison.Ordinal) || fault.Code.EndsWith("Sender", StringComparison.Ordinal)
+                        ? UpstreamFailure.Rejected
+                        : UpstreamFailure.Unavailable;
+                    throw new UpstreamException(upstream.Id, failure, $"SOAP fault {fault.Code}: {Describe(fault.Reason)}");
+                }
+
+                client.EnsureSuccess(status);
+                if (tree is null && !TryParse(text, out tree, out var problem))
+                {
+                    throw new UpstreamException(upstream.Id, UpstreamFailure.MalformedReply, $"reply is not XML the hub reads: {problem}");
+                }
+
+                if (upstream.IsRefusal(tree, out var message))
+                {
+                    throw new UpstreamException(upstream.Id, UpstreamFailure.Rejected, Describe(message));
+                }
+
+                // The reply mapping reads the XML text itself (root: { parse: xml, … }), as its samples do.
+                return Map(upstream.Id, JsonValue.Create(text), requestMapping, replyMapping);
+            },
+            ct);
+    }
+
+    private static UpstreamReply<JsonObject> Map(string upstream, JsonNode reply, MappingDefinition requestMapping, MappingDefinition replyMapping)
+    {
+        JsonNode? mapped;
+        try
+        {
+            mapped = replyMapping.Apply(reply);
+        }
+        catch (MappingException e)
+        {
+            throw new UpstreamException(upstream, UpstreamFailure.MalformedReply, e.Message, e);
+        }
+
+        return new UpstreamReply<JsonObject>(mapped as JsonObject, replyMapping.VersionTag, requestMapping.VersionTag);
+    }
+
+    /// <summary>The mapped request as the operation element of a SOAP 1.1 envelope.</summary>
+    internal static string Envelope(UpstreamDefinition upstream, JsonObject request)
+    {
+        var text = new StringBuilder();
+        using (var writer = XmlWriter.Create(text, WriterSettings))
+        {
+            writer.WriteStartElement("soap", "Envelope", SoapEnvelope);
+            writer.WriteStartElement("soap", "Body", SoapEnvelope);
+            writer.WriteStartElement(upstream.SoapOperation!, upstream.SoapNamespace);
+            foreach (var (name, value) in request)
+            {
+                MappingXml.WriteElement(writer, name, upstream.SoapNamespace, value);
+            }
+
+            writer.WriteEndElement();
+            writer.WriteEndElement();
+            writer.WriteEndElement();
+        }
+
+        return text.ToString();
+    }
+
+    private static bool TryParse(string text, out JsonObject tree) => TryParse(text, out tree!, out _);
+
+    private static bool TryParse(string text, out JsonObject? tree, out string? problem)
+    {
+        try
+        {
+            tree = MappingXml.Parse(text);
+            problem = null;
+            return true;
+        }
+        catch (FormatException e)
+        {
+            tree = null;
+            problem = e.Message;
+            return false;
+        }
+    }
+
+    private static (string Code, string? Reason)? Fault(JsonObject tree)
+    {
+        if (tree["Envelope"]?["Body"]?["Fault"] is not JsonObject fault)
+        {
+            return null;
+        }
+
+        var code = fault["faultcode"] is JsonValue c && c.GetValueKind() == JsonValueKind.String ? c.GetValue<string>() : "soap:Server";
+        var reason = fault["faultstring"] is JsonValue r && r.GetValueKind() == JsonValueKind.String ? r.GetValue<string>() : null;
+        return (code, reason);
+    }
+
+    private static string Endpoint(UpstreamClient client) => string.IsNullOrWhiteSpace(client.Options.Endpoint) ? "/" : client.Options.Endpoint;
+
+    private static string Describe(string? message) =>
+        string.IsNullOrWhiteSpace(message) ? "refused the request" : message.Length <= 200 ? message : message[..200] + "…";
+
+    private static HttpRequestMessage PostJson(string endpoint, JsonObject body) =>
+        new(HttpMethod.Post, endpoint) { Content = JsonContent.Create(body, GenericJson.Default.JsonObject) };
+
+    private static HttpRequestMessage GetWithQuery(string endpoint, JsonObject parameters)
+    {
+        var uri = new StringBuilder(endpoint);
+        var separator = endpoint.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        foreach (var (name, value) in parameters)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            var text = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
+            uri.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(text));
+            separator = '&';
+        }
+
+        return new HttpRequestMessage(HttpMethod.Get, uri.ToString());
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(JsonObject))]
+internal sealed partial class GenericJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,21 @@
+using BenchmarkDotNet.Running;
+
+namespace OneStop.Benchmarks;
+
+public static class Program
+{
+    /// <summary>
+    /// <c>dotnet run -c Release --project tests/OneStop.Benchmarks -- --filter '*'</c> (BenchmarkDotNet: the mapping engine), or
+    /// <c>… -- delivery [events] [concurrency]</c> (dossier events through the hub against direct calls to the destination).
+    /// </summary>
+    public static int Main(string[] args)
+    {
+        if (args is ["delivery", ..])
+        {
+            return DeliveryBenchmark.RunAsync(args).GetAwaiter().GetResult();
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}
