@@ -31,17 +31,18 @@ public sealed class ScaleOutTests
         int[] statuses = [1, 2, 4, 5, 4, 9, 10];
         var dossiers = Enumerable.Range(0, dossierCount).Select(i => $"H56.14-261124-{i:0000}").ToList();
 
-        var hubA = HubServer.Start(settings, s => s.AddSingleton<IDeliveryAdapter>(atA));
+        var hubA = HubServer.Start(new Dictionary<string, string?>(settings) { ["Evidence:InstanceId"] = "hub-a" }, s => s.AddSingleton<IDeliveryAdapter>(atA));
         HubServer? hubB = null;
         try
         {
             var clientA = new DossierService.DossierServiceClient(hubA.Grpc.WithApiKey());
             await PublishAsync(clientA, dossiers, statuses[..3]);
 
-            hubB = HubServer.Start(settings, s => s.AddSingleton<IDeliveryAdapter>(atB));
+            hubB = HubServer.Start(new Dictionary<string, string?>(settings) { ["Evidence:InstanceId"] = "hub-b" }, s => s.AddSingleton<IDeliveryAdapter>(atB));
             var clientB = new DossierService.DossierServiceClient(hubB.Grpc.WithApiKey());
             await PublishAsync(clientB, dossiers, statuses[3..5]);
-            await Eventually(() => atB.SideEffects > 0, "the second instance takes a share of the partitions");
+            await Eventually(() => atB.SideEffects > 0, "the second instance takes a share of the partitions",
+                diagnostics: () => string.Join("\n", hubB.Logs.Lines.Where(l => !l.StartsWith("Trace", StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal)).Select(l => l.Length > 200 ? l[..200] : l).TakeLast(25)));
 
             await hubA.DisposeAsync(); // the first instance leaves: the second takes over its partitions
             hubA = null;
@@ -98,14 +99,14 @@ public sealed class ScaleOutTests
         }
     }
 
-    private static async Task Eventually(Func<bool> condition, string what, int seconds = 60)
+    private static async Task Eventually(Func<bool> condition, string what, int seconds = 60, Func<string>? diagnostics = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new ShouldAssertException($"not within {seconds} s: {what}");
+                throw new ShouldAssertException($"not within {seconds} s: {what}\n{diagnostics?.Invoke()}");
             }
 
             await Task.Delay(100, Ct);

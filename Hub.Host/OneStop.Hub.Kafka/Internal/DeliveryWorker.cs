@@ -36,9 +36,12 @@ internal sealed partial class DeliveryWorker(
 
     public string Destination => adapter.Destination;
 
-    public async Task RunAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The consume loop. It runs on a dedicated thread and blocks it (in Consume, and while a delivery is awaited):
+    /// a loop like this on a thread-pool thread would hold that thread for ever and starve the pool.
+    /// </summary>
+    public void Run(CancellationToken stoppingToken)
     {
-        await Task.Yield();
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
             BootstrapServers = cluster.BootstrapServers,
@@ -81,11 +84,11 @@ internal sealed partial class DeliveryWorker(
                 if (_needsCatchUp)
                 {
                     // The previous owner of these partitions may have written checkpoints just before it went away.
-                    await projection.CatchUpAsync(topics.DeliveryState, stoppingToken).ConfigureAwait(false);
+                    projection.CatchUpAsync(topics.DeliveryState, stoppingToken).GetAwaiter().GetResult();
                     _needsCatchUp = false;
                 }
 
-                var retryIn = await ProcessAsync(cr, stoppingToken).ConfigureAwait(false);
+                var retryIn = ProcessAsync(cr, stoppingToken).GetAwaiter().GetResult();
                 if (retryIn is { } delay)
                 {
                     consumer.Pause([cr.TopicPartition]);

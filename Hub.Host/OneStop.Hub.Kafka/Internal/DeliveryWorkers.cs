@@ -6,7 +6,7 @@ using OneStop.Hub.Evidence;
 
 namespace OneStop.Hub.Kafka.Internal;
 
-/// <summary>Runs one <see cref="DeliveryWorker"/> per registered destination adapter, each on its own thread.</summary>
+/// <summary>Runs one <see cref="DeliveryWorker"/> per registered destination adapter, each on a dedicated thread.</summary>
 internal sealed class DeliveryWorkers(
     IEnumerable<IDeliveryAdapter> adapters,
     KafkaCluster cluster,
@@ -26,7 +26,7 @@ internal sealed class DeliveryWorkers(
         {
             var worker = new DeliveryWorker(adapter, cluster, topics, snapshot, projection, log, evidence, time,
                 loggers.CreateLogger($"OneStop.Hub.Kafka.Delivery.{adapter.Destination}"));
-            return Task.Factory.StartNew(() => worker.RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            return Task.Factory.StartNew(() => worker.Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }).ToList();
         return Task.WhenAll(runs);
     }

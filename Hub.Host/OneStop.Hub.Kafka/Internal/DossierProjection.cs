@@ -65,12 +65,12 @@ internal sealed partial class DossierProjection(
         }
     }
 
+    // A dedicated thread: the loop blocks in Consume, and a blocked thread-pool thread starves everything else.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private async Task Run(CancellationToken stoppingToken)
+    private void Run(CancellationToken stoppingToken)
     {
-        await Task.Yield();
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
             BootstrapServers = cluster.BootstrapServers,
