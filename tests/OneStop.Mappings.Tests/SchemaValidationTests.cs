@@ -242,6 +242,55 @@ public sealed class SchemaValidationTests : IDisposable
     }
 
     [Fact]
+    public void Encode_json_is_checked_against_what_the_target_text_holds()
+    {
+        // EMC's User: text holding JSON, described by contentSchema; Count is a number, so it cannot take text.
+        folder.WriteSchema("emc-user", """
+            {
+              "type": "object",
+              "properties": {
+                "User": {
+                  "type": "string",
+                  "contentMediaType": "application/json",
+                  "contentSchema": {
+                    "type": "object",
+                    "properties": { "ID_local": { "type": "string" }, "TYPE": { "type": "string", "enum": ["1", "2"] } },
+                    "required": ["ID_local", "TYPE"],
+                    "additionalProperties": false
+                  }
+                },
+                "Count": { "type": "integer" }
+              },
+              "additionalProperties": false
+            }
+            """);
+        const string Head = """
+            id: emc.request
+            version: 1
+            source: ../schemas/dossier-event.schema.json
+            target: ../schemas/emc-user.schema.json
+            tables:
+              user-type: { "1": "2", "2": "1", "3": "1", "4": "3", "5": "1", "6": "1", "7": "1", "8": "1", "9": "1", "10": "1", "11": "1" }
+
+            """;
+
+        Errors(Head + """
+            fields:
+              User: { encode: json, fields: { ID_local: ma_ho_so, TYPE: { path: trang_thai_ho_so, table: user-type, fallback: "1" } } }
+            """).ShouldBe(["emc.request.yaml: User.TYPE: table user-type entry 4 gives 3, which the target schema emc-user does not allow (1, 2)"]);
+        Errors(Head + """
+            fields:
+              User: { encode: json, fields: { ID: ma_ho_so } }
+              Count: { encode: json, fields: { x: ma_ho_so } }
+            """).ShouldBe([
+            "emc.request.yaml: User.ID: 'ID' is not a field of the target schema emc-user",
+            "emc.request.yaml: User: the target schema emc-user requires 'ID_local', which no rule produces",
+            "emc.request.yaml: User: the target schema emc-user requires 'TYPE', which no rule produces",
+            "emc.request.yaml: Count: gives text holding JSON (encode: json) but the target schema emc-user wants an integer",
+        ]);
+    }
+
+    [Fact]
     public void Parsing_a_value_the_source_schema_says_is_not_a_string_is_refused()
     {
         Errors("""

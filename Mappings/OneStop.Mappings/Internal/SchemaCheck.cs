@@ -75,11 +75,11 @@ internal sealed class SchemaCheck(string file, List<MappingError> errors, NamedS
                     break;
                 case ObjectRule obj:
                     var inner = obj.ScopePath is null || sourceScope is null ? sourceScope : WalkSource(obj.ScopePath, sourceScope, field.FieldPath, "path");
-                    CheckFields(obj.Fields, inner, TargetContainer(field, targetField, JsonObjectType.Object), field.FieldPath);
+                    CheckFields(obj.Fields, inner, TargetContainer(field, targetField, JsonObjectType.Object, obj.EncodeJson), field.FieldPath);
                     break;
                 case EachRule each:
                     var items = sourceScope is null ? null : WalkSource(each.Each, sourceScope, field.FieldPath, "each");
-                    CheckFields(each.Fields, items is null ? null : ItemOf(items), TargetContainer(field, targetField, JsonObjectType.Array), field.FieldPath);
+                    CheckFields(each.Fields, items is null ? null : ItemOf(items), TargetContainer(field, targetField, JsonObjectType.Array, each.EncodeJson), field.FieldPath);
                     break;
                 default:
                     break;
@@ -259,12 +259,32 @@ internal sealed class SchemaCheck(string file, List<MappingError> errors, NamedS
         }
     }
 
-    /// <summary>The target of a nested object (<c>fields</c>) or list (<c>each</c>); its item for a list.</summary>
-    private JsonSchema? TargetContainer(FieldRule field, JsonSchema? targetField, JsonObjectType kind)
+    /// <summary>
+    /// The target of a nested object (<c>fields</c>) or list (<c>each</c>); its item for a list. With
+    /// <c>encode: json</c> the rule writes text: the target field must take text, and the object or list is checked
+    /// against what the text holds (its <c>contentSchema</c>; nothing below is checked when the schema does not say).
+    /// </summary>
+    private JsonSchema? TargetContainer(FieldRule field, JsonSchema? targetField, JsonObjectType kind, bool encodeJson)
     {
         if (targetField is null)
         {
             return null;
+        }
+
+        if (encodeJson)
+        {
+            var text = TypesOf(targetField);
+            if (text != JsonObjectType.None && !text.HasFlag(JsonObjectType.String))
+            {
+                Error(field.FieldPath, $"gives text holding JSON (encode: json) but the target schema {target!.Name} wants {KindNames(text & ~JsonObjectType.Null)}");
+                return null;
+            }
+
+            targetField = Alternatives(targetField).Select(SchemaFiles.ContentSchemaOf).FirstOrDefault(s => s is not null)?.ActualSchema;
+            if (targetField is null)
+            {
+                return null;
+            }
         }
 
         var types = TypesOf(targetField);

@@ -35,7 +35,7 @@ public static class CanonicalSchemas
             ["canonical.so-bhxh"] = Record(c.SoBhxh, "SoBhxh: a social-insurance record (GetInsurance reply)"),
             ["canonical.land-parcel-query"] = Query(c.LandParcelQuery, "GetLandParcel request"),
             ["canonical.thua-dat"] = Record(c.ThuaDat, "ThuaDat: a land parcel and its certificate (GetLandParcel reply)"),
-            ["canonical.dossier-event"] = Record(c.DossierEvent, "DossierEvent: a dossier event as the hub keeps it and hands it to destinations"),
+            ["canonical.dossier-event"] = Delivery(c.DossierEvent, "DossierEvent: a dossier event as the hub keeps it and hands it to destinations"),
         };
         return all.ToDictionary(kv => $"{kv.Key}.schema.json", kv => kv.Value, StringComparer.Ordinal);
     }
@@ -52,14 +52,27 @@ public static class CanonicalSchemas
             ["description"] = "Added by the hub: the request id it sends upstream (MaYeuCau).",
             ["type"] = "string",
         };
-        properties["upstream"] = new JsonObject
-        {
-            ["description"] = "Added by the hub: the fixed values of Upstreams:<name>:Parameters (integration codes).",
-            ["type"] = "object",
-            ["additionalProperties"] = new JsonObject { ["type"] = "string" },
-        };
+        properties["upstream"] = Upstream("integration codes");
         return Write(schema, type, $"{title}, as request mappings read it");
     }
+
+    /// <summary>
+    /// A record the delivery adapters hand to a destination's request mappings: the record plus the destination's
+    /// fixed values under upstream.* (what <c>DeliveryRequests.Source</c> adds).
+    /// </summary>
+    private static string Delivery<T>(JsonTypeInfo<T> type, string title)
+    {
+        var schema = Export(type);
+        ((JsonObject)schema["properties"]!)["upstream"] = Upstream("site id, sender, customer code");
+        return Write(schema, type, title);
+    }
+
+    private static JsonObject Upstream(string examples) => new()
+    {
+        ["description"] = $"Added by the hub: the fixed values of Upstreams:<name>:Parameters ({examples}).",
+        ["type"] = "object",
+        ["additionalProperties"] = new JsonObject { ["type"] = "string" },
+    };
 
     private static JsonObject Export(JsonTypeInfo type) =>
         (JsonObject)JsonSchemaExporter.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions

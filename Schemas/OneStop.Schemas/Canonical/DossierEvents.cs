@@ -95,7 +95,11 @@ public sealed record DossierEvent
     public int HinhThuc { get; init; }
 
     public string? ChuHoSo { get; init; }
+
+    /// <summary>1 citizen, 2 business, 3 state agency, 4 organisation.</summary>
+    [System.ComponentModel.DataAnnotations.AllowedValues(1, 2, 3, 4)]
     public int LoaiDoiTuong { get; init; }
+
     public string? MaDoiTuong { get; init; }
     public string? SoGiayToChuHoSo { get; init; }
     public string? Email { get; init; }
@@ -112,5 +116,8 @@ public sealed record DossierEvent
     public string? TaiKhoanXacThuc { get; init; }
 
     public bool TuDvcqg { get; init; }
+
+    /// <summary>Service level 0, 1, 3 or 4 (the old level 2 is refused at publication).</summary>
+    [System.ComponentModel.DataAnnotations.AllowedValues(0, 1, 3, 4)]
     public int MucDo { get; init; }
 }
