@@ -81,7 +81,7 @@ public sealed class GenericUpstreamTests(MappingFolderHubFixture fixture) : ICla
         soap.Meta.MappingVersion.ShouldBe("civil-status-soap.reply@1");
 
         // SOAP client -> both upstreams.
-        var factory = new ChannelFactory<Soap.IGenericLookupSoap>(new BasicHttpBinding(), new EndpointAddress(new Uri(fixture.Hub.HttpAddress, "/soap/generic-lookup")));
+        var factory = SoapClients.Factory<Soap.IGenericLookupSoap>(new Uri(fixture.Hub.HttpAddress, "/soap/generic-lookup"));
         using (factory)
         {
             var client = factory.CreateChannel();

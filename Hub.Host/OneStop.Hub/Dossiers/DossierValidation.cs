@@ -110,6 +110,11 @@ public static partial class DossierValidation
             {
                 throw HubException.Invalid($"danh_sach_le_phi[{i}].gia", "must not be negative");
             }
+
+            if (e.DanhSachLePhi[i].HinhThucThu is not (1 or 2))
+            {
+                throw HubException.Invalid($"danh_sach_le_phi[{i}].hinh_thuc_thu", "must be 1 (paid online) or 2 (paid in person)");
+            }
         }
 
         if (e.SoDienThoai is { Length: > 0 } phone && !phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' '))
