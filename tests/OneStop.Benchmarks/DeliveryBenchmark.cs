@@ -160,6 +160,7 @@ internal static class DeliveryBenchmark
         KenhThucHien = 2,
         LoaiDoiTuong = 1,
         TaiKhoanXacThuc = "VNeID",
+        SoGiayToChuHoSo = "038085000123",
         MucDo = 4,
     };
 
@@ -178,6 +179,7 @@ internal static class DeliveryBenchmark
         KenhThucHien = 2,
         LoaiDoiTuong = 1,
         TaiKhoanXacThuc = "VNeID",
+        SoGiayToChuHoSo = "038085000123",
         MucDo = 4,
     };
 }

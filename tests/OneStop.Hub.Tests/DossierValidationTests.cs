@@ -50,6 +50,10 @@ public sealed class DossierValidationTests
             .ShouldBe("danh_sach_le_phi[0].hinh_thuc_thu");
 
     [Fact]
+    public void A_signed_in_owner_needs_an_id_for_emc() =>
+        FieldOf(Valid with { TaiKhoanXacThuc = "VNeID" }).ShouldBe("so_giay_to_chu_ho_so");
+
+    [Fact]
     public void A_result_by_post_needs_the_receivers_phone() =>
         FieldOf(Valid with
         {

@@ -71,6 +71,9 @@ public sealed class HubServer : IAsyncDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
+            // Found from the repository rather than from a manifest in the working directory, so the host starts the
+            // same way from a test runner and from `dotnet run` of a benchmark.
+            builder.UseContentRoot(Path.Combine(RepoPaths.Root, "Hub.Host", "OneStop.Hub.Host"));
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

@@ -73,6 +73,12 @@ public static partial class DossierValidation
             throw HubException.Invalid("muc_do", "must be a service level 0, 1, 3 or 4");
         }
 
+        if (!string.IsNullOrWhiteSpace(e.TaiKhoanXacThuc) && string.IsNullOrWhiteSpace(e.SoGiayToChuHoSo))
+        {
+            // EMC counts a signed-in dossier by the owner's ID; without it EMC would refuse the event later.
+            throw HubException.Invalid("so_giay_to_chu_ho_so", "is required when tai_khoan_xac_thuc says the owner signed in");
+        }
+
         if (e.HinhThuc == 1 && e.TrangThaiHoSo == 9)
         {
             // The postal operator needs all of these to create the order; refuse now rather than park later.
