@@ -93,7 +93,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                 BootstrapServers = _cluster.BootstrapServers,
                 Acks = Acks.All,
                 EnableIdempotence = true,
-                LingerMs = 2,
+                LingerMs = 0, // deliveries await their evidence record: waiting to batch would only add latency
                 ClientId = $"onestop-evidence-{Chain}",
             }).Build();
             if (last is not null)

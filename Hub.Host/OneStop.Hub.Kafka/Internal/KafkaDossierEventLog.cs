@@ -25,7 +25,7 @@ internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
             BootstrapServers = cluster.BootstrapServers,
             Acks = Acks.All,
             EnableIdempotence = true,
-            LingerMs = 1,
+            LingerMs = 0, // each delivery awaits its checkpoint: waiting to batch would only add latency
             MessageTimeoutMs = 30_000,
         }).Build();
     }
