@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -104,29 +102,10 @@ public abstract class MappedLookupAdapter<TQuery, TRecord> : ILookupAdapter<TQue
     }
 
     /// <summary>A POST with the mapped request as its JSON body.</summary>
-    protected HttpRequestMessage PostJson(JsonObject body) =>
-        new(HttpMethod.Post, Endpoint) { Content = JsonContent.Create(body, JsonNodeContext.Default.JsonObject) };
+    protected HttpRequestMessage PostJson(JsonObject body) => UpstreamRequests.PostJson(Endpoint, body);
 
     /// <summary>A GET with every top-level value of the mapped request as a query-string parameter.</summary>
-    protected HttpRequestMessage GetWithQuery(JsonObject parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var uri = new StringBuilder(Endpoint);
-        var separator = Endpoint.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        foreach (var (name, value) in parameters)
-        {
-            if (value is null)
-            {
-                continue;
-            }
-
-            var text = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
-            uri.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(text));
-            separator = '&';
-        }
-
-        return new HttpRequestMessage(HttpMethod.Get, uri.ToString());
-    }
+    protected HttpRequestMessage GetWithQuery(JsonObject parameters) => UpstreamRequests.GetWithQuery(Endpoint, parameters);
 
     /// <summary>Reads <c>error_code</c> (number or string); anything but 0 is the upstream rejecting the request.</summary>
     protected void RequireErrorCodeZero(JsonNode reply, string messageProperty = "message")
@@ -137,16 +116,14 @@ public abstract class MappedLookupAdapter<TQuery, TRecord> : ILookupAdapter<TQue
             throw new UpstreamException(Upstream, UpstreamFailure.MalformedReply, "reply has no error_code");
         }
 
-        var text = code.GetValueKind() == JsonValueKind.String ? code.GetValue<string>() : code.ToJsonString();
-        if (text.Trim() != "0")
+        var text = UpstreamRequests.CodeText(code) ?? code.ToJsonString();
+        if (text != "0")
         {
             var message = body[messageProperty]?.GetValueKind() == JsonValueKind.String ? body[messageProperty]!.GetValue<string>() : "";
             throw new UpstreamException(Upstream, UpstreamFailure.Rejected,
-                $"error_code {text}{(message.Length > 0 ? ": " + Truncate(message, 200) : "")}");
+                $"error_code {text}{(message.Length > 0 ? ": " + UpstreamRequests.Brief(message) : "")}");
         }
     }
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(JsonObject))]

@@ -33,7 +33,7 @@ internal sealed class EmcAdapter(
         var action = $"TrackingMCDT Status={body["Status"]}";
 
         await upstream.CallJsonAsync(
-            () => DeliveryRequests.PostJson(Endpoint, body, call.IdempotencyKey),
+            () => UpstreamRequests.PostJson(Endpoint, body, call.IdempotencyKey),
             reply => Check(reply, action),
             cancellationToken).ConfigureAwait(false);
         return new DeliveryReceipt(action, mapping.VersionTag);
@@ -50,7 +50,7 @@ internal sealed class EmcAdapter(
         if (success.GetValueKind() == JsonValueKind.False)
         {
             var message = o["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : "";
-            throw new UpstreamException(Destination, UpstreamFailure.Rejected, $"{action}: {DeliveryRequests.Brief(message)}");
+            throw new UpstreamException(Destination, UpstreamFailure.Rejected, $"{action}: {UpstreamRequests.Brief(message)}");
         }
 
         return true;

@@ -56,7 +56,7 @@ internal sealed class GenericLookupAdapter(GenericUpstreamClients clients) : IGe
     private static Task<UpstreamReply<JsonObject>> CallRestAsync(
         UpstreamClient client, UpstreamDefinition upstream, JsonObject request, MappingDefinition requestMapping, MappingDefinition replyMapping, CancellationToken ct) =>
         client.CallJsonAsync(
-            () => upstream.Method == "GET" ? GetWithQuery(Endpoint(client), request) : PostJson(Endpoint(client), request),
+            () => upstream.Method == "GET" ? UpstreamRequests.GetWithQuery(Endpoint(client), request) : UpstreamRequests.PostJson(Endpoint(client), request),
             reply =>
             {
                 if (upstream.IsRefusal(reply, out var message))
@@ -182,30 +182,5 @@ internal sealed class GenericLookupAdapter(GenericUpstreamClients clients) : IGe
     private static string Endpoint(UpstreamClient client) => string.IsNullOrWhiteSpace(client.Options.Endpoint) ? "/" : client.Options.Endpoint;
 
     private static string Describe(string? message) =>
-        string.IsNullOrWhiteSpace(message) ? "refused the request" : message.Length <= 200 ? message : message[..200] + "…";
-
-    private static HttpRequestMessage PostJson(string endpoint, JsonObject body) =>
-        new(HttpMethod.Post, endpoint) { Content = JsonContent.Create(body, GenericJson.Default.JsonObject) };
-
-    private static HttpRequestMessage GetWithQuery(string endpoint, JsonObject parameters)
-    {
-        var uri = new StringBuilder(endpoint);
-        var separator = endpoint.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        foreach (var (name, value) in parameters)
-        {
-            if (value is null)
-            {
-                continue;
-            }
-
-            var text = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
-            uri.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(text));
-            separator = '&';
-        }
-
-        return new HttpRequestMessage(HttpMethod.Get, uri.ToString());
-    }
+        string.IsNullOrWhiteSpace(message) ? "refused the request" : UpstreamRequests.Brief(message);
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(JsonObject))]
-internal sealed partial class GenericJson : System.Text.Json.Serialization.JsonSerializerContext;

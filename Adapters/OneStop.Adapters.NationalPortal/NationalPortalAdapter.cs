@@ -100,7 +100,7 @@ internal sealed class NationalPortalAdapter(
             {
                 var body = new JsonObject { ["session"] = session, ["madonvi"] = maDonVi, ["service"] = service };
                 fill(body);
-                return DeliveryRequests.PostJson(Endpoint, body, idempotencyKey);
+                return UpstreamRequests.PostJson(Endpoint, body, idempotencyKey);
             },
             reply => PortalReply.Read(reply, Destination, service),
             ct);
@@ -112,7 +112,7 @@ internal sealed class NationalPortalAdapter(
 
         public static PortalReply Read(JsonNode reply, string upstream, string service)
         {
-            if (reply is not JsonObject body || DeliveryRequests.CodeText(body["error_code"]) is not { } code)
+            if (reply is not JsonObject body || UpstreamRequests.CodeText(body["error_code"]) is not { } code)
             {
                 throw new UpstreamException(upstream, UpstreamFailure.MalformedReply, $"{service} reply has no error_code");
             }
@@ -142,7 +142,7 @@ internal sealed class NationalPortalAdapter(
 
             // error_code -1: the portal refused the hub itself (dstcode): retry later, never park one dossier for it.
             var failure = Code == "-1" ? UpstreamFailure.Unavailable : UpstreamFailure.Rejected;
-            throw new UpstreamException(upstream, failure, $"{what}: error_code {Code}: {DeliveryRequests.Brief(Message)}");
+            throw new UpstreamException(upstream, failure, $"{what}: error_code {Code}: {UpstreamRequests.Brief(Message)}");
         }
     }
 }

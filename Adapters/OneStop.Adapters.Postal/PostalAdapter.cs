@@ -59,7 +59,7 @@ internal sealed class PostalAdapter(
         var (path, operation) = create ? (CreateEndpoint, "create order") : (CancelEndpoint, "cancel order");
 
         var status = await upstream.CallJsonAsync(
-            () => DeliveryRequests.PostJson(path, body, call.IdempotencyKey),
+            () => UpstreamRequests.PostJson(path, body, call.IdempotencyKey),
             reply => Read(reply, operation),
             cancellationToken).ConfigureAwait(false);
 
@@ -70,14 +70,14 @@ internal sealed class PostalAdapter(
             (false, Success) => "order cancelled",
             (false, OrderNotFound) => "no order to cancel",
             _ => throw new UpstreamException(Destination, UpstreamFailure.Rejected,
-                $"{operation}: Status {status.Code}: {DeliveryRequests.Brief(status.Message)}"),
+                $"{operation}: Status {status.Code}: {UpstreamRequests.Brief(status.Message)}"),
         };
         return new DeliveryReceipt(action, mapping.VersionTag);
     }
 
     private (string Code, string Message) Read(JsonNode reply, string operation)
     {
-        if (reply is not JsonObject o || DeliveryRequests.CodeText(o["Status"]) is not { } code)
+        if (reply is not JsonObject o || UpstreamRequests.CodeText(o["Status"]) is not { } code)
         {
             throw new UpstreamException(Destination, UpstreamFailure.MalformedReply, $"{operation} reply has no Status");
         }

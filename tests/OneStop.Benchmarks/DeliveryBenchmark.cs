@@ -64,7 +64,7 @@ internal static class DeliveryBenchmark
             while ((i = Interlocked.Increment(ref next)) < events)
             {
                 var body = DeliveryRequests.Map(mapping, DeliveryRequests.Source(Canonical(i, "direct"), options), "emc");
-                using var request = DeliveryRequests.PostJson(EmcMock.TrackingPath, body, $"direct-{i}");
+                using var request = UpstreamRequests.PostJson(EmcMock.TrackingPath, body, $"direct-{i}");
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 var sw = Stopwatch.StartNew();
                 using var response = await http.SendAsync(request);

@@ -46,7 +46,7 @@ internal sealed class PortalSession(UpstreamAuthContext context) : IUpstreamAuth
     }
 
     public bool IsRefused(JsonNode reply) =>
-        reply is JsonObject body && DeliveryRequests.CodeText(body["error_code"]) == SessionInvalidErrorCode;
+        reply is JsonObject body && UpstreamRequests.CodeText(body["error_code"]) == SessionInvalidErrorCode;
 
     public void Invalidate(string credential) => Interlocked.CompareExchange(ref _current, null, credential);
 
@@ -76,7 +76,7 @@ internal sealed class PortalSession(UpstreamAuthContext context) : IUpstreamAuth
             throw new UpstreamException(upstream, UpstreamFailure.MalformedReply, "session login reply is not JSON", e);
         }
 
-        var code = DeliveryRequests.CodeText(reply?["error_code"]);
+        var code = UpstreamRequests.CodeText(reply?["error_code"]);
         if (reply is null || code is null)
         {
             throw new UpstreamException(upstream, UpstreamFailure.MalformedReply, "session login reply has no error_code");
@@ -86,7 +86,7 @@ internal sealed class PortalSession(UpstreamAuthContext context) : IUpstreamAuth
         {
             // A refused login is the hub's configuration, not one dossier: retry later, never park.
             throw new UpstreamException(upstream, UpstreamFailure.Unavailable,
-                $"the portal refused the hub's login (error_code {code}: {DeliveryRequests.Brief(reply["message"]?.ToString())}); " +
+                $"the portal refused the hub's login (error_code {code}: {UpstreamRequests.Brief(reply["message"]?.ToString())}); " +
                 $"check Upstreams:{upstream}:ClientId/ClientSecret and Parameters:{NationalPortalRegistration.DstCodeParameter}");
         }
 
