@@ -64,19 +64,8 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
         DiaChiNhanKetQua = hinhThuc == 1 ? new DiaChiNhanKetQua { HoTenNguoiNhan = "Nguyễn Văn An", DiaChi = "Số 12 Lê Lợi", SoDienThoai = "0912345678", MaTinhThanh = "38", MaPhuongXa = "16012" } : null,
     };
 
-    private static async Task Eventually(Func<bool> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ShouldAssertException($"not within {seconds} s: {what}");
-            }
-
-            await Task.Delay(50, Ct);
-        }
-    }
+    /// <summary>How long a delivery may take to show before a test fails: generous, since these are waits, not timings.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Publish_answers_with_a_stable_event_id_and_a_republished_event_is_harmless()
@@ -88,7 +77,7 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
         first.EventId.Length.ShouldBe(32);
         again.EventId.ShouldBe(first.EventId);
         again.Duplicate.ShouldBeTrue();
-        await Eventually(() => fixture.Alpha.For(e.MaHoSo).Count == 1, "alpha receives the event");
+        await Eventually.True(() => fixture.Alpha.For(e.MaHoSo).Count == 1, "alpha receives the event", Wait, cancellationToken: Ct);
         await Task.Delay(500, Ct);
         fixture.Alpha.For(e.MaHoSo).Count.ShouldBe(1, "the republished event must not be delivered twice");
     }
@@ -140,7 +129,7 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
         }
 
         replies.ShouldBe(dossiers.Count * statuses.Length);
-        await Eventually(() => dossiers.All(m => fixture.Alpha.For(m).Count == statuses.Length), "alpha receives every event");
+        await Eventually.True(() => dossiers.All(m => fixture.Alpha.For(m).Count == statuses.Length), "alpha receives every event", Wait, cancellationToken: Ct);
         foreach (var (m, i) in dossiers.Select((m, i) => (m, i)))
         {
             fixture.Alpha.For(m).Select(e => e.TrangThaiHoSo).ShouldBe(statuses, $"order of {m} at alpha");
@@ -162,15 +151,15 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
 
         await _dossiers.PublishEventAsync(Event(stuck, 2, "park-1"), cancellationToken: Ct);
         await _dossiers.PublishEventAsync(Event(other, 2, "park-2"), cancellationToken: Ct);
-        await Eventually(() => _admin.ListParked(new ListParkedRequest { Destination = "alpha" }, cancellationToken: Ct).Parked.Any(p => p.MaHoSo == stuck),
-            "the refused dossier is parked");
+        await Eventually.True(() => _admin.ListParked(new ListParkedRequest { Destination = "alpha" }, cancellationToken: Ct).Parked.Any(p => p.MaHoSo == stuck),
+            "the refused dossier is parked", Wait, cancellationToken: Ct);
         await _dossiers.PublishEventAsync(Event(stuck, 4, "park-3"), cancellationToken: Ct);
         await _dossiers.PublishEventAsync(Event(stuck, 9, "park-4"), cancellationToken: Ct);
         await _dossiers.PublishEventAsync(Event(other, 4, "park-5"), cancellationToken: Ct);
 
-        await Eventually(() => fixture.Alpha.For(other).Count == 2, "the other dossier keeps flowing");
-        await Eventually(() => _admin.ListParked(new ListParkedRequest { Destination = "alpha" }, cancellationToken: Ct)
-            .Parked.Single(p => p.MaHoSo == stuck).EventIds.Count == 3, "later events of the parked dossier queue behind it");
+        await Eventually.True(() => fixture.Alpha.For(other).Count == 2, "the other dossier keeps flowing", Wait, cancellationToken: Ct);
+        await Eventually.True(() => _admin.ListParked(new ListParkedRequest { Destination = "alpha" }, cancellationToken: Ct)
+            .Parked.Single(p => p.MaHoSo == stuck).EventIds.Count == 3, "later events of the parked dossier queue behind it", Wait, cancellationToken: Ct);
         fixture.Alpha.For(stuck).ShouldBeEmpty();
         var parked = (await _admin.ListParkedAsync(new ListParkedRequest { Destination = "alpha" }, cancellationToken: Ct)).Parked.Single(p => p.MaHoSo == stuck);
         parked.LastError.ShouldContain("refuses this dossier");
@@ -180,12 +169,12 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
         fixture.Alpha.Accept(stuck);
         var replay = await _admin.ReplayParkedAsync(new ReplayParkedRequest { Destination = "alpha", MaHoSo = stuck }, cancellationToken: Ct);
         replay.RequestId.ShouldNotBeNullOrEmpty();
-        await Eventually(() => fixture.Alpha.For(stuck).Count == 3, "the replay delivers the parked events");
+        await Eventually.True(() => fixture.Alpha.For(stuck).Count == 3, "the replay delivers the parked events", Wait, cancellationToken: Ct);
         fixture.Alpha.For(stuck).Select(e => e.TrangThaiHoSo).ShouldBe([2, 4, 9]);
-        await Eventually(() => !_admin.ListParked(new ListParkedRequest(), cancellationToken: Ct).Parked.Any(p => p.MaHoSo == stuck), "nothing parked any more");
+        await Eventually.True(() => !_admin.ListParked(new ListParkedRequest(), cancellationToken: Ct).Parked.Any(p => p.MaHoSo == stuck), "nothing parked any more", Wait, cancellationToken: Ct);
 
         await _dossiers.PublishEventAsync(Event(stuck, 10, "park-6"), cancellationToken: Ct);
-        await Eventually(() => fixture.Alpha.For(stuck).Count == 4, "after the replay the dossier flows again");
+        await Eventually.True(() => fixture.Alpha.For(stuck).Count == 4, "after the replay the dossier flows again", Wait, cancellationToken: Ct);
     }
 
     [Fact]
@@ -201,7 +190,7 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
 
         var reply = await client.PublishEvent(e);
         reply.EventId!.Length.ShouldBe(32);
-        await Eventually(() => fixture.Alpha.For(e.MaHoSo).Count == 1, "the SOAP-published event is delivered");
+        await Eventually.True(() => fixture.Alpha.For(e.MaHoSo).Count == 1, "the SOAP-published event is delivered", Wait, cancellationToken: Ct);
 
         e.ClientEventId = "soap-2";
         e.TrangThaiHoSo = 0;
@@ -229,13 +218,13 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
             await _dossiers.PublishEventAsync(Event(m, 2, $"down-{m}", hinhThuc: 1), cancellationToken: Ct);
         }
 
-        await Eventually(() => _admin.GetDossierTrail(new GetDossierTrailRequest { MaHoSo = dossiers[0] }, cancellationToken: Ct)
-            .Events[0].Deliveries.Single(d => d.Destination == "beta").State == DeliveryState.Retrying, "beta shows RETRYING");
+        await Eventually.True(() => _admin.GetDossierTrail(new GetDossierTrailRequest { MaHoSo = dossiers[0] }, cancellationToken: Ct)
+            .Events[0].Deliveries.Single(d => d.Destination == "beta").State == DeliveryState.Retrying, "beta shows RETRYING", Wait, cancellationToken: Ct);
         (await _admin.ListParkedAsync(new ListParkedRequest { Destination = "beta" }, cancellationToken: Ct)).Parked.ShouldBeEmpty();
-        await Eventually(() => dossiers.All(m => fixture.Alpha.For(m).Count == 1), "alpha is not held up by beta");
+        await Eventually.True(() => dossiers.All(m => fixture.Alpha.For(m).Count == 1), "alpha is not held up by beta", Wait, cancellationToken: Ct);
 
         beta.Down = false;
-        await Eventually(() => dossiers.All(m => beta.For(m).Count == 1), "beta receives everything once it is back");
+        await Eventually.True(() => dossiers.All(m => beta.For(m).Count == 1), "beta receives everything once it is back", Wait, cancellationToken: Ct);
         await Task.Delay(500, Ct);
         dossiers.ShouldAllBe(m => beta.For(m).Count == 1);
     }

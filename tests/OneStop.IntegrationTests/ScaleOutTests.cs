@@ -41,14 +41,15 @@ public sealed class ScaleOutTests
             hubB = HubServer.Start(new Dictionary<string, string?>(settings) { ["Evidence:InstanceId"] = "hub-b" }, s => s.AddSingleton<IDeliveryAdapter>(atB));
             var clientB = new DossierService.DossierServiceClient(hubB.Grpc.WithApiKey());
             await PublishAsync(clientB, dossiers, statuses[3..5]);
-            await Eventually(() => atB.SideEffects > 0, "the second instance takes a share of the partitions",
-                diagnostics: () => string.Join("\n", hubB.Logs.Lines.Where(l => !l.StartsWith("Trace", StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal)).Select(l => l.Length > 200 ? l[..200] : l).TakeLast(25)));
+            await Eventually.True(() => atB.SideEffects > 0, "the second instance takes a share of the partitions", TimeSpan.FromSeconds(60),
+                cancellationToken: Ct, diagnostics: () => string.Join("\n", hubB.Logs.Lines.Where(l => !l.StartsWith("Trace", StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal)).Select(l => l.Length > 200 ? l[..200] : l).TakeLast(25)));
 
             await hubA.DisposeAsync(); // the first instance leaves: the second takes over its partitions
             hubA = null;
             await PublishAsync(clientB, dossiers, statuses[5..]);
 
-            await Eventually(() => dossiers.All(m => atA.For(m).Count + atB.For(m).Count == statuses.Length), "every event delivered", 90);
+            await Eventually.True(() => dossiers.All(m => atA.For(m).Count + atB.For(m).Count == statuses.Length), "every event delivered",
+                TimeSpan.FromSeconds(90), cancellationToken: Ct);
             await Task.Delay(1000, Ct);
             foreach (var m in dossiers)
             {
@@ -96,20 +97,6 @@ public sealed class ScaleOutTests
             }
 
             n.ShouldBe(dossiers.Count);
-        }
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what, int seconds = 60, Func<string>? diagnostics = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ShouldAssertException($"not within {seconds} s: {what}\n{diagnostics?.Invoke()}");
-            }
-
-            await Task.Delay(100, Ct);
         }
     }
 }

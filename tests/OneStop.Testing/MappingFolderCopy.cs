@@ -64,30 +64,3 @@ public sealed class MappingFolderCopy : IDisposable
         }
     }
 }
-
-/// <summary>Waits for something that happens in the background (a reload) with a generous deadline: a wait, not a timing assertion.</summary>
-public static class Eventually
-{
-    public static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? deadline = null)
-    {
-        ArgumentNullException.ThrowIfNull(read);
-        ArgumentNullException.ThrowIfNull(done);
-        var limit = deadline ?? TimeSpan.FromSeconds(60);
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await read().ConfigureAwait(false);
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (started.Elapsed > limit)
-            {
-                throw new TimeoutException($"gave up waiting for {what} after {limit.TotalSeconds:0} s");
-            }
-
-            await Task.Delay(100).ConfigureAwait(false);
-        }
-    }
-}
