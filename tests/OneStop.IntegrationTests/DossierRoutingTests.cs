@@ -136,7 +136,11 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
             fixture.Beta.For(m).Count.ShouldBe(i % 2 == 1 ? statuses.Length : 0, $"beta wants only results by post ({m})");
         }
 
-        var trail = await _admin.GetDossierTrailAsync(new GetDossierTrailRequest { MaHoSo = dossiers[0] }, cancellationToken: Ct);
+        // The checkpoint is written just after the side effect, so the trail may show DELIVERED a moment later.
+        var trail = await Eventually.Until(
+            () => _admin.GetDossierTrailAsync(new GetDossierTrailRequest { MaHoSo = dossiers[0] }, cancellationToken: Ct).ResponseAsync,
+            t => t.Events.All(e => e.Deliveries.Single(d => d.Destination == "alpha").State == DeliveryState.Delivered),
+            "the trail shows every event delivered to alpha", Wait);
         trail.Events.Select(e => e.TrangThaiHoSo).ShouldBe(statuses);
         trail.Events.ShouldAllBe(e => e.Deliveries.Single(d => d.Destination == "alpha").State == DeliveryState.Delivered);
         trail.Events.ShouldAllBe(e => e.Deliveries.Single(d => d.Destination == "beta").State == DeliveryState.NotApplicable);
