@@ -28,6 +28,12 @@ internal sealed partial class LookupFaultTransformer(ILogger<LookupFaultTransfor
             return Fault("UNIMPLEMENTED", "the SOAPAction names no operation of this endpoint (see ?wsdl)", sender: true);
         }
 
+        if (exception is System.Reflection.TargetParameterCountException)
+        {
+            // SoapCore found no operation element to read the parameters from (the guard refuses a missing or empty Body first).
+            return SoapFaults.Fault("INVALID_ARGUMENT", "Body: the SOAP Body does not hold the operation's element (see ?wsdl)", sender: true, field: "Body");
+        }
+
         if (exception is SerializationException or XmlException or FormatException or InvalidCastException
             || exception.InnerException is SerializationException or XmlException or FormatException)
         {
@@ -42,9 +48,7 @@ internal sealed partial class LookupFaultTransformer(ILogger<LookupFaultTransfor
         return Fault("INTERNAL", $"internal error in the hub; quote error id {errorId}", sender: false);
     }
 
-    private static FaultException<LookupFault> Fault(string code, string message, bool sender) =>
-        new(new LookupFault { Code = code, Message = message }, new FaultReason(message),
-            sender ? FaultCode.CreateSenderFaultCode(new FaultCode(code, SoapNamespaces.Lookup)) : new FaultCode("Receiver", new FaultCode(code, SoapNamespaces.Lookup)), null);
+    private static FaultException<LookupFault> Fault(string code, string message, bool sender) => SoapFaults.Fault(code, message, sender);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "SOAP request failed in SoapCore with {ExceptionType} (error id {ErrorId})")]
     private static partial void LogUnexpected(ILogger logger, string exceptionType, string errorId);
