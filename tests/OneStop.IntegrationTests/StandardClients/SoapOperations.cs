@@ -149,17 +149,18 @@ public static class SoapOperations
         At(r.Reply, "ClientEventId")!.ToString().ShouldNotBeNullOrEmpty();
     };
 
-    /// <summary><c>CongDan.ThuongTru.MaTinhThanh</c>, <c>NganhNgheKinhDoanh.NganhNghe[0].MaNganh</c>.</summary>
+    /// <summary><c>CongDan.ThuongTru.MaTinhThanh</c>, <c>NganhNgheKinhDoanh.NganhNghe[0].MaNganh</c>; a list without an index is its first item.</summary>
     public static JsonNode? At(JsonNode? node, string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         foreach (var part in path.Split('.'))
         {
             var bracket = part.IndexOf('[', StringComparison.Ordinal);
             node = node is JsonObject o ? o[bracket < 0 ? part : part[..bracket]] : null;
-            if (bracket >= 0)
+            var index = bracket < 0 ? 0 : int.Parse(part[(bracket + 1)..^1], CultureInfo.InvariantCulture);
+            if (node is JsonArray a)
             {
-                var index = int.Parse(part[(bracket + 1)..^1], CultureInfo.InvariantCulture);
-                node = node is JsonArray a && a.Count > index ? a[index] : null;
+                node = a.Count > index ? a[index] : null;
             }
         }
 
