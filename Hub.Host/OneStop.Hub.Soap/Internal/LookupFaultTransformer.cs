@@ -35,7 +35,8 @@ internal sealed partial class LookupFaultTransformer(ILogger<LookupFaultTransfor
         }
 
         if (exception is SerializationException or XmlException or FormatException or InvalidCastException
-            || exception.InnerException is SerializationException or XmlException or FormatException)
+            || exception.InnerException is SerializationException or XmlException or FormatException
+            || ThrownByTheXmlReader(exception))
         {
             // The caller's request could not be read as the operation's data contract. The serializer's own words
             // (element expected, type expected) go back to the caller; they are not logged.
@@ -47,6 +48,16 @@ internal sealed partial class LookupFaultTransformer(ILogger<LookupFaultTransfor
         LogUnexpected(logger, exception.GetType().Name, errorId);
         return Fault("INTERNAL", $"internal error in the hub; quote error id {errorId}", sender: false);
     }
+
+    /// <summary>
+    /// The XML reader refusing a node the contract does not allow there (an element inside a text-only element:
+    /// <c>&lt;SoDinhDanh&gt;&lt;x/&gt;&lt;/SoDinhDanh&gt;</c>) throws InvalidOperationException from System.Xml while the
+    /// request is read: the caller's message, not the hub, is wrong.
+    /// </summary>
+    private static bool ThrownByTheXmlReader(Exception exception) =>
+        exception is InvalidOperationException or ArgumentException
+        && exception.TargetSite?.DeclaringType?.Namespace is { } ns
+        && (ns.StartsWith("System.Xml", StringComparison.Ordinal) || ns.StartsWith("System.Runtime.Serialization", StringComparison.Ordinal));
 
     private static FaultException<LookupFault> Fault(string code, string message, bool sender) => SoapFaults.Fault(code, message, sender);
 
