@@ -83,6 +83,7 @@ public sealed class HostileInputTests(HostileFixture fixture) : IClassFixture<Ho
         var cases = GrpcFrameCases().Concat(GrpcValueCases()).Concat(soap).Concat(ConnectionCases()).ToList();
         soap.Select(c => c.Name.Split(' ')[0]).Distinct().ShouldBe(SoapOperations.Endpoints, ignoreOrder: true);
         cases.Count.ShouldBeGreaterThanOrEqualTo(200);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{cases.Count} hostile cases, {soap.Count} of them SOAP over {endpoints.Count} endpoints");
 
         using var done = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var bystander = Task.Run(() => Bystander(done.Token), Ct);
