@@ -4,7 +4,11 @@ using Canonical = OneStop.Schemas.Canonical;
 
 namespace OneStop.Hub.Soap.Internal;
 
-/// <summary>/soap/dossier: translates the SOAP event to the canonical one and hands it to the ingest core.</summary>
+/// <summary>
+/// /soap/dossier: translates the SOAP event to the canonical one and hands it to the ingest core. Standard SOAP
+/// clients (zeep, PHP SoapClient, Java) leave optional elements out or send them empty or nil, at any depth; the
+/// serializer then leaves lists and nested records null (it runs no constructors), so every one is read as absent.
+/// </summary>
 internal sealed class DossierSoapService(DossierIngestService ingest, SoapFaults faults) : IDossierSoap
 {
     public Task<PublishEventReply> PublishEvent(DossierEvent dossierEvent) => faults.Guard(async () =>
@@ -40,20 +44,20 @@ internal sealed class DossierSoapService(DossierIngestService ingest, SoapFaults
         Email = r.Email,
         SoDienThoai = r.SoDienThoai,
         TrichYeuHoSo = r.TrichYeuHoSo,
-        TaiLieuNop = [.. r.TaiLieuNop.Select(t => new Canonical.TaiLieu
+        TaiLieuNop = [.. Items(r.TaiLieuNop).Select(t => new Canonical.TaiLieu
         {
             TepDinhKemId = t.TepDinhKemId, TenTepDinhKem = t.TenTepDinhKem, IsDeleted = t.IsDeleted,
             MaThanhPhanHoSo = t.MaThanhPhanHoSo, DuongDanTaiTepTin = t.DuongDanTaiTepTin,
         })],
-        DanhSachLePhi = [.. r.DanhSachLePhi.Select(f => new Canonical.LePhi
+        DanhSachLePhi = [.. Items(r.DanhSachLePhi).Select(f => new Canonical.LePhi
         {
             TenPhiLePhi = f.TenPhiLePhi, MaPhiLePhi = f.MaPhiLePhi, HinhThucThu = f.HinhThucThu, Gia = f.Gia, LoaiPhiLePhi = f.LoaiPhiLePhi,
         })],
-        DanhSachGiayToKetQua = [.. r.DanhSachGiayToKetQua.Select(g => new Canonical.GiayToKetQua
+        DanhSachGiayToKetQua = [.. Items(r.DanhSachGiayToKetQua).Select(g => new Canonical.GiayToKetQua
         {
             TenGiayTo = g.TenGiayTo, MaThanhPhanHoSo = g.MaThanhPhanHoSo, GiayToId = g.GiayToId, DuongDanTepTinKetQua = g.DuongDanTepTinKetQua,
         })],
-        DinhDanhChs = [.. r.DinhDanhCHS.Select(d => new Canonical.DinhDanhChuHoSo { LoaiDinhDanh = d.LoaiDinhDanh, SoDinhDanh = d.SoDinhDanh })],
+        DinhDanhChs = [.. Items(r.DinhDanhCHS).Select(d => new Canonical.DinhDanhChuHoSo { LoaiDinhDanh = d.LoaiDinhDanh, SoDinhDanh = d.SoDinhDanh })],
         BuocXuLy = r.BuocXuLy is not { } b ? null : new Canonical.BuocXuLy
         {
             NguoiXuLy = b.NguoiXuLy,
@@ -72,4 +76,8 @@ internal sealed class DossierSoapService(DossierIngestService ingest, SoapFaults
         TuDvcqg = r.TuDVCQG,
         MucDo = r.MucDo,
     };
+
+    /// <summary>A list element left out or nil is empty; a nil item inside it (<c>&lt;TaiLieu xsi:nil="true"/&gt;</c>) is no item.</summary>
+    private static IEnumerable<T> Items<T>(IEnumerable<T?>? list)
+        where T : class => list?.OfType<T>() ?? [];
 }

@@ -14,7 +14,8 @@ internal sealed class GenericLookupSoapService(Core.LookupService lookups, SoapF
     {
         var r = request ?? throw HubException.Invalid("request", "the operation's request element is missing or empty");
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var p in r.Parameters ?? [])
+        // Parameters left out, empty or nil are none; a nil parameter inside the list is no parameter.
+        foreach (var p in (r.Parameters ?? []).OfType<LookupParameter>())
         {
             if (string.IsNullOrEmpty(p.Name))
             {

@@ -28,8 +28,15 @@ internal sealed partial class LookupFaultTransformer(ILogger<LookupFaultTransfor
             return Fault("UNIMPLEMENTED", "the SOAPAction names no operation of this endpoint (see ?wsdl)", sender: true);
         }
 
+        if (exception is System.Reflection.TargetParameterCountException)
+        {
+            // SoapCore found no operation element to read the parameters from (the guard refuses a missing or empty Body first).
+            return SoapFaults.Fault("INVALID_ARGUMENT", "Body: the SOAP Body does not hold the operation's element (see ?wsdl)", sender: true, field: "Body");
+        }
+
         if (exception is SerializationException or XmlException or FormatException or InvalidCastException
-            || exception.InnerException is SerializationException or XmlException or FormatException)
+            || exception.InnerException is SerializationException or XmlException or FormatException
+            || ThrownByTheXmlReader(exception))
         {
             // The caller's request could not be read as the operation's data contract. The serializer's own words
             // (element expected, type expected) go back to the caller; they are not logged.
@@ -42,9 +49,17 @@ internal sealed partial class LookupFaultTransformer(ILogger<LookupFaultTransfor
         return Fault("INTERNAL", $"internal error in the hub; quote error id {errorId}", sender: false);
     }
 
-    private static FaultException<LookupFault> Fault(string code, string message, bool sender) =>
-        new(new LookupFault { Code = code, Message = message }, new FaultReason(message),
-            sender ? FaultCode.CreateSenderFaultCode(new FaultCode(code, SoapNamespaces.Lookup)) : new FaultCode("Receiver", new FaultCode(code, SoapNamespaces.Lookup)), null);
+    /// <summary>
+    /// The XML reader refusing a node the contract does not allow there (an element inside a text-only element:
+    /// <c>&lt;SoDinhDanh&gt;&lt;x/&gt;&lt;/SoDinhDanh&gt;</c>) throws InvalidOperationException from System.Xml while the
+    /// request is read: the caller's message, not the hub, is wrong.
+    /// </summary>
+    private static bool ThrownByTheXmlReader(Exception exception) =>
+        exception is InvalidOperationException or ArgumentException
+        && exception.TargetSite?.DeclaringType?.Namespace is { } ns
+        && (ns.StartsWith("System.Xml", StringComparison.Ordinal) || ns.StartsWith("System.Runtime.Serialization", StringComparison.Ordinal));
+
+    private static FaultException<LookupFault> Fault(string code, string message, bool sender) => SoapFaults.Fault(code, message, sender);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "SOAP request failed in SoapCore with {ExceptionType} (error id {ErrorId})")]
     private static partial void LogUnexpected(ILogger logger, string exceptionType, string errorId);

@@ -66,7 +66,7 @@ internal sealed class LookupSoapService(Core.LookupService lookups, SoapFaults f
 
 /// <summary>
 /// Turns hub failures into SOAP faults with a <see cref="LookupFault"/> detail naming the SOAP field or the
-/// upstream. Faults are Client (sender) faults for bad input and Server (receiver) faults otherwise. Anything
+/// upstream. Faults are <c>s:Client</c> faults for bad input and <c>s:Server</c> faults otherwise. Anything
 /// unexpected becomes a Server fault with an error id; the exception is logged, never sent.
 /// </summary>
 internal sealed partial class SoapFaults(ILogger<SoapFaults> logger)
@@ -88,23 +88,26 @@ internal sealed partial class SoapFaults(ILogger<SoapFaults> logger)
             var errorId = Guid.NewGuid().ToString("N")[..12];
             LogUnhandled(e, errorId);
             var message = $"internal error in the hub; quote error id {errorId}";
-            throw new FaultException<LookupFault>(new LookupFault { Code = "INTERNAL", Message = message },
-                new FaultReason(message), new FaultCode("Receiver", new FaultCode("INTERNAL", SoapNamespaces.Lookup)), null);
+            throw Fault("INTERNAL", message, sender: false);
         }
     }
 
     /// <summary>The SOAP fault for a hub failure: a Client (sender) fault for what the caller can fix, a Server fault otherwise.</summary>
     internal static FaultException<LookupFault> Fault(HubErrorKind kind, string message, string? field = null, string? upstream = null)
     {
-        var code = SoapCode(kind);
-        var faultCode = kind is HubErrorKind.InvalidArgument or HubErrorKind.NotFound or HubErrorKind.Unauthenticated
-            or HubErrorKind.PermissionDenied or HubErrorKind.ResourceExhausted
-            ? FaultCode.CreateSenderFaultCode(new FaultCode(code, SoapNamespaces.Lookup))
-            : new FaultCode("Receiver", new FaultCode(code, SoapNamespaces.Lookup));
-        return new FaultException<LookupFault>(
-            new LookupFault { Code = code, Field = field, Upstream = upstream, Message = message },
-            new FaultReason(message), faultCode, null);
+        var sender = kind is HubErrorKind.InvalidArgument or HubErrorKind.NotFound or HubErrorKind.Unauthenticated
+            or HubErrorKind.PermissionDenied or HubErrorKind.ResourceExhausted;
+        return Fault(SoapCode(kind), message, sender, field, upstream);
     }
+
+    /// <summary>
+    /// A fault with a <see cref="LookupFault"/> detail and the SOAP 1.1 fault code (the endpoints speak SOAP 1.1 only):
+    /// <c>s:Client</c> when the caller can fix the request, <c>s:Server</c> when the hub or an upstream failed. SOAP 1.1
+    /// has no subcodes; the hub's own code travels in the detail's <c>Code</c>.
+    /// </summary>
+    internal static FaultException<LookupFault> Fault(string code, string message, bool sender, string? field = null, string? upstream = null) =>
+        new(new LookupFault { Code = code, Field = field, Upstream = upstream, Message = message },
+            new FaultReason(message), new FaultCode(sender ? "Client" : "Server"), null);
 
     /// <summary>The same names as gRPC status codes, so one table of errors serves both transports.</summary>
     internal static string SoapCode(HubErrorKind kind) => kind switch

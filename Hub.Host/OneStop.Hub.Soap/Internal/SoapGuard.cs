@@ -7,8 +7,9 @@ namespace OneStop.Hub.Soap.Internal;
 
 /// <summary>
 /// Stands before every SOAP endpoint (<c>/soap/*</c>): refuses, with a precise SOAP fault and before any XML
-/// reaches SoapCore, a body over the size limit, a content type that is not SOAP, XML that is not well formed,
-/// and any DTD or entity declaration (nothing is expanded, no external resource is read). It also turns what
+/// reaches SoapCore, a body over the size limit, a content type that is not SOAP 1.1, XML that is not well formed,
+/// any DTD or entity declaration (nothing is expanded, no external resource is read), a SOAP 1.2 envelope
+/// (VersionMismatch), and an envelope whose Body is missing, empty or holds more than one operation. It also turns what
 /// SoapCore throws outside an operation (unknown action, unreadable envelope) into a fault instead of an empty 500.
 /// </summary>
 internal sealed partial class SoapGuard(RequestDelegate next, ILogger<SoapGuard> logger)
@@ -29,8 +30,15 @@ internal sealed partial class SoapGuard(RequestDelegate next, ILogger<SoapGuard>
         }
 
         var contentType = context.Request.ContentType ?? "";
-        if (!contentType.StartsWith("text/xml", StringComparison.OrdinalIgnoreCase)
-            && !contentType.StartsWith("application/soap+xml", StringComparison.OrdinalIgnoreCase))
+        if (contentType.StartsWith("application/soap+xml", StringComparison.OrdinalIgnoreCase))
+        {
+            // SOAP 1.2's media type. The endpoints are SOAP 1.1 only (their WSDL declares only a SOAP 1.1 binding).
+            await SoapFaultWriter.WriteAsync(context, StatusCodes.Status500InternalServerError, "UNIMPLEMENTED", Soap12Refused,
+                SoapFaultWriter.VersionMismatch).ConfigureAwait(false);
+            return;
+        }
+
+        if (!contentType.StartsWith("text/xml", StringComparison.OrdinalIgnoreCase))
         {
             await SoapFaultWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "INVALID_ARGUMENT",
                 "Content-Type must be text/xml (SOAP 1.1)").ConfigureAwait(false);
@@ -53,7 +61,7 @@ internal sealed partial class SoapGuard(RequestDelegate next, ILogger<SoapGuard>
         {
             if (await Check(context.Request.Body, context.RequestAborted).ConfigureAwait(false) is { } refusal)
             {
-                await SoapFaultWriter.WriteAsync(context, StatusCodes.Status400BadRequest, "INVALID_ARGUMENT", refusal).ConfigureAwait(false);
+                await SoapFaultWriter.WriteAsync(context, refusal.HttpStatus, refusal.Code, refusal.Message, refusal.FaultCode, refusal.Field).ConfigureAwait(false);
                 return;
             }
         }
@@ -84,8 +92,23 @@ internal sealed partial class SoapGuard(RequestDelegate next, ILogger<SoapGuard>
         }
     }
 
-    /// <summary>Reads the whole body once with DTDs prohibited; returns why it is refused, or null.</summary>
-    internal static async Task<string?> Check(Stream body, CancellationToken cancellationToken)
+    private const string Soap11Envelope = "http://schemas.xmlsoap.org/soap/envelope/";
+
+    private const string Soap12Refused =
+        "this endpoint speaks SOAP 1.1 only: send a SOAP 1.1 envelope (http://schemas.xmlsoap.org/soap/envelope/) as Content-Type text/xml, as its WSDL (?wsdl) declares";
+
+    /// <summary>Why a request is refused before SoapCore reads it: HTTP status, LookupFault code, SOAP 1.1 fault code, message.</summary>
+    internal sealed record Refusal(int HttpStatus, string Code, string FaultCode, string Message, string? Field = null)
+    {
+        public static Refusal Invalid(string message, string? field = null) => new(StatusCodes.Status400BadRequest, "INVALID_ARGUMENT", SoapFaultWriter.Client, message, field);
+    }
+
+    /// <summary>
+    /// Reads the whole body once with DTDs prohibited, then checks it is one SOAP 1.1 call: an <c>Envelope</c> in the
+    /// SOAP 1.1 namespace (another namespace, such as SOAP 1.2's, is a <c>VersionMismatch</c>) whose <c>Body</c> holds
+    /// exactly one element, the operation's. Returns why it is refused, or null.
+    /// </summary>
+    internal static async Task<Refusal?> Check(Stream body, CancellationToken cancellationToken)
     {
         var settings = new XmlReaderSettings
         {
@@ -97,6 +120,10 @@ internal sealed partial class SoapGuard(RequestDelegate next, ILogger<SoapGuard>
             CloseInput = false,
             IgnoreComments = true,
         };
+        string? rootName = null, rootNamespace = null;
+        var bodies = 0;
+        var inBody = false;
+        var bodyElements = 0;
         try
         {
             using var reader = XmlReader.Create(body, settings);
@@ -107,23 +134,67 @@ internal sealed partial class SoapGuard(RequestDelegate next, ILogger<SoapGuard>
                 depth = Math.Max(depth, reader.Depth);
                 if (depth > SoapEndpoints.MaxDepth)
                 {
-                    return $"XML nested deeper than {SoapEndpoints.MaxDepth} levels is refused";
+                    return Refusal.Invalid($"XML nested deeper than {SoapEndpoints.MaxDepth} levels is refused");
+                }
+
+                if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == 1)
+                {
+                    inBody = false;
+                }
+
+                if (reader.NodeType != XmlNodeType.Element)
+                {
+                    continue;
+                }
+
+                switch (reader.Depth)
+                {
+                    case 0:
+                        rootName = reader.LocalName;
+                        rootNamespace = reader.NamespaceURI;
+                        break;
+                    case 1 when reader.LocalName == "Body" && reader.NamespaceURI == Soap11Envelope:
+                        bodies++;
+                        inBody = !reader.IsEmptyElement;
+                        break;
+                    case 2 when inBody:
+                        bodyElements++;
+                        break;
+                    default:
+                        break;
                 }
             }
-
-            return null;
         }
         catch (XmlException e) when (e.Message.Contains("DTD", StringComparison.Ordinal))
         {
-            return "XML with a DTD (DOCTYPE or ENTITY declaration) is refused: nothing was expanded or read";
+            return Refusal.Invalid("XML with a DTD (DOCTYPE or ENTITY declaration) is refused: nothing was expanded or read");
         }
         catch (XmlException e)
         {
             // The reader's message can quote names from the document: give the position only.
-            return e.LineNumber > 0
+            return Refusal.Invalid(e.LineNumber > 0
                 ? $"malformed XML at line {e.LineNumber}, position {e.LinePosition}"
-                : "malformed XML (empty or not XML)";
+                : "malformed XML (empty or not XML)");
         }
+
+        if (rootName != "Envelope")
+        {
+            return Refusal.Invalid($"not a SOAP message: the document element must be Envelope in {Soap11Envelope}");
+        }
+
+        if (rootNamespace != Soap11Envelope)
+        {
+            return new Refusal(StatusCodes.Status500InternalServerError, "UNIMPLEMENTED", SoapFaultWriter.VersionMismatch, Soap12Refused);
+        }
+
+        return (bodies, bodyElements) switch
+        {
+            (0, _) => Refusal.Invalid("Body: the SOAP envelope has no Body element; it must hold the operation's element (see ?wsdl)", "Body"),
+            (> 1, _) => Refusal.Invalid($"Body: the SOAP envelope has {bodies} Body elements; it must have one", "Body"),
+            (_, 0) => Refusal.Invalid("Body: the SOAP Body is empty; it must hold the operation's element (see ?wsdl)", "Body"),
+            (_, > 1) => Refusal.Invalid($"Body: the SOAP Body holds {bodyElements} elements; a call holds exactly one, the operation's element", "Body"),
+            _ => null,
+        };
     }
 
     private static Task TooLarge(HttpContext context) =>
