@@ -122,7 +122,7 @@ public static class MappingsHubCommands
 
             if (parse.GetValue(json))
             {
-                await output.WriteLineAsync(new JsonFormatter(JsonFormatter.Settings.Default.WithFormatDefaultValues(true)).Format(report)).ConfigureAwait(false);
+                await output.WriteLineAsync(new JsonFormatter(JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithPreserveProtoFieldNames(true)).Format(report)).ConfigureAwait(false);
             }
             else
             {
