@@ -176,7 +176,9 @@ public sealed partial class ShadowRunTests(ShadowFixture fixture) : IClassFixtur
         candidate.Edit("insurance.reply.yaml", "version: 1", "version: 2");
         // The integrator believes the months now come as MM-yyyy, and rewrites the samples to match: they pass.
         var file = Path.Combine(candidate.Files, "insurance.reply.yaml");
-        var text = File.ReadAllText(file).Replace("MM/yyyy", "MM-yyyy", StringComparison.Ordinal);
+        var text = File.ReadAllText(file)
+            .Replace("from: MM/yyyy", "from: MM-yyyy", StringComparison.Ordinal)
+            .Replace("in format MM/yyyy", "in format MM-yyyy", StringComparison.Ordinal);
         File.WriteAllText(file, MonthInSample().Replace(text, "\"$1\": \"$2-$3\""));
         var local = fixture.Cli("mappings", "test", candidate.Files);
         local.Exit.ShouldBe(0, local.Error);
@@ -196,6 +198,11 @@ public sealed partial class ShadowRunTests(ShadowFixture fixture) : IClassFixtur
         var table = fixture.Cli("mappings", "shadow", candidate.Files, "--hub", fixture.Hub.GrpcAddress.ToString());
         table.Exit.ShouldBe(1);
         table.Output.ShouldContain($"fails    qua_trinh_tham_gia[0].tu_thang: value is not a date in format MM-yyyy   ({withPeriods})");
+        TestContext.Current.TestOutputHelper?.WriteLine(table.Output);
+        foreach (var line in DocsBlock("<!-- shadow run failure example: ShadowRunTests finds these lines in the real output -->").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            table.Output.ShouldContain(line);
+        }
     }
 
     [Fact]
@@ -212,7 +219,7 @@ public sealed partial class ShadowRunTests(ShadowFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public void Shadow_reports_logs_and_evidence_hold_no_identifier_name_or_address()
+    public async Task Shadow_reports_logs_and_evidence_hold_no_identifier_name_or_address()
     {
         using var candidate = new MappingFolderCopy();
         // A change that touches personal data: the population database is now sent the given name only.
@@ -233,7 +240,7 @@ public sealed partial class ShadowRunTests(ShadowFixture fixture) : IClassFixtur
             .Concat(fixture.Insured.SelectMany(r => new[] { r.MaSoBHXH, r.SoDinhDanh, r.HoTen }))
             .Concat(["Nguyễn Văn An", "Số 12 Lê Lợi", "0912345678"])
             .Distinct(StringComparer.Ordinal).ToList();
-        var evidence = EvidenceCommands.LoadAsync(fixture.Hub.HttpAddress, ClientCalls.DemoKey, null, withHeads: false, Ct).GetAwaiter().GetResult().Entries
+        var evidence = (await EvidenceCommands.LoadAsync(fixture.Hub.HttpAddress, ClientCalls.DemoKey, null, withHeads: false, Ct)).Entries
             .Select(e => System.Text.Encoding.UTF8.GetString(e.CanonicalBytes()));
         List<string> printed;
         lock (fixture.Printed)
@@ -261,6 +268,37 @@ public sealed partial class ShadowRunTests(ShadowFixture fixture) : IClassFixtur
         e.StatusCode.ShouldBe(StatusCode.InvalidArgument);
         e.Status.Detail.ShouldStartWith("files[0].path:");
     }
+
+    [Fact]
+    public void The_worked_example_in_docs_mappings_md_is_the_real_output()
+    {
+        var documented = DocsBlock("<!-- shadow run example: ShadowRunTests compares this with the real output -->");
+
+        using var candidate = new MappingFolderCopy();
+        candidate.Edit("emc.request.yaml", "version: 1", "version: 2");
+        candidate.Edit("emc.request.yaml", "\"4\": \"2\"", "\"4\": \"4\"");
+        var (exit, output, _) = fixture.Cli("mappings", "shadow", candidate.Files, "--hub", fixture.Hub.GrpcAddress.ToString());
+
+        exit.ShouldBe(0);
+        TestContext.Current.TestOutputHelper?.WriteLine(output);
+        Normalize(output).ShouldBe(Normalize(documented));
+    }
+
+    /// <summary>The fenced block that follows <paramref name="marker"/> in docs/mappings.md.</summary>
+    private static string DocsBlock(string marker)
+    {
+        var docs = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "mappings.md")).ReplaceLineEndings("\n");
+        var at = docs.IndexOf(marker, StringComparison.Ordinal);
+        at.ShouldBeGreaterThan(0, marker);
+        var start = docs.IndexOf("```text\n", at, StringComparison.Ordinal) + "```text\n".Length;
+        return docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
+    /// <summary>Run ids and digests differ between runs: compared as a placeholder.</summary>
+    private static string Normalize(string text) => HexRun().Replace(text.ReplaceLineEndings("\n").Trim(), "…");
+
+    [GeneratedRegex("[0-9a-f]{32,64}")]
+    private static partial Regex HexRun();
 
     [GeneratedRegex("\"(TuThang|DenThang)\": \"([0-9]{2})/([0-9]{4})\"")]
     private static partial Regex MonthInSample();
