@@ -22,8 +22,18 @@ public static class HubServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<MappingsOptions>().BindConfiguration("Mappings").ValidateDataAnnotations().ValidateOnStart();
+        if (builder.Environment.IsDevelopment())
+        {
+            // Development resolves Mappings:Path from the content root, so the demo watches the repository's files.
+            var contentRoot = builder.Environment.ContentRootPath;
+            services.PostConfigure<MappingsOptions>(o => o.BaseDirectory = contentRoot);
+        }
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.AddOptions<ShadowOptions>().BindConfiguration("Mappings:Shadow").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ShadowWindow>();
+        services.TryAddSingleton<IMappingShadow, ShadowRunner>();
         services.TryAddSingleton<ReloadingMappingSource>();
         services.TryAddSingleton<IMappingSource>(sp => sp.GetRequiredService<ReloadingMappingSource>());
         services.TryAddSingleton<IMappingAdmin>(sp => sp.GetRequiredService<ReloadingMappingSource>());

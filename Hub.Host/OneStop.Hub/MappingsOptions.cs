@@ -6,8 +6,10 @@ namespace OneStop.Hub;
 public sealed class MappingsOptions
 {
     /// <summary>
-    /// Folder of <c>*.yaml</c> mapping files (upstream definitions in its <c>upstreams/</c> subfolder); relative paths
-    /// are resolved against the hub's base directory. Schemas are found relative to each mapping file.
+    /// Folder of <c>*.yaml</c> mapping files (upstream definitions in its <c>upstreams/</c> subfolder); a relative path
+    /// is resolved against <see cref="BaseDirectory"/>. Schemas are found relative to each mapping file. Production sets
+    /// it explicitly (appsettings.json: the copy next to the binaries); Development (appsettings.Development.json) points
+    /// at the repository's <c>Mappings/files</c>, so an edit to the source file is what the running demo reloads.
     /// </summary>
     [Required]
     public string Path { get; set; } = "Mappings/files";
@@ -23,5 +25,11 @@ public sealed class MappingsOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    public string ResolvedPath => System.IO.Path.GetFullPath(Path, AppContext.BaseDirectory);
+    /// <summary>
+    /// What a relative <see cref="Path"/> is resolved against: the hub's binaries, or in Development the content root
+    /// (the host project's folder under <c>dotnet run</c>). Set by the hub, not by configuration.
+    /// </summary>
+    public string BaseDirectory { get; internal set; } = AppContext.BaseDirectory;
+
+    public string ResolvedPath => System.IO.Path.GetFullPath(Path, BaseDirectory);
 }

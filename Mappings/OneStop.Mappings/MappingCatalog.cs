@@ -59,5 +59,15 @@ public sealed class MappingCatalog
 
     public bool TryGet(string id, out MappingDefinition definition) => byId.TryGetValue(id, out definition!);
 
+    /// <summary>
+    /// The same catalog (same files, same <see cref="Digest"/>) whose mappings tell <paramref name="observer"/> of every
+    /// input they are applied to. The catalog itself is unchanged: its samples and any replay use it unobserved.
+    /// </summary>
+    public MappingCatalog ObservedBy(IMappingInputObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        return new MappingCatalog(Folder, All.Select(d => d.ObservedBy(observer)), Upstreams);
+    }
+
     public bool TryGetUpstream(string id, out UpstreamDefinition definition) => upstreams.TryGetValue(id, out definition!);
 }

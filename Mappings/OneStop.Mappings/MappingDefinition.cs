@@ -74,6 +74,30 @@ public sealed class MappingDefinition
 
     internal NamedSchema? Target { get; init; }
 
+    /// <summary>Told of every input <see cref="Apply"/> is given (the hub's shadow window); null for a plain definition.</summary>
+    private IMappingInputObserver? Observer { get; init; }
+
+    /// <summary>This definition, telling <paramref name="observer"/> of every input it is applied to; the rules are shared.</summary>
+    internal MappingDefinition ObservedBy(IMappingInputObserver observer) =>
+        new(Id, Version, FilePath, Description, root, fields, Samples)
+        {
+            FileName = FileName,
+            ContentHash = ContentHash,
+            Source = Source,
+            Target = Target,
+            Observer = observer,
+        };
+
+    /// <summary>
+    /// Whether the target schema declares a code list (<c>enum</c>) for <paramref name="fieldPath"/> (<c>Status</c>,
+    /// <c>items[].loai</c>): such values are codes, not personal data, and reports may show them.
+    /// </summary>
+    public bool IsCodeField(string fieldPath)
+    {
+        ArgumentNullException.ThrowIfNull(fieldPath);
+        return Target is { } target && SchemaCheck.HasCodes(target.Schema, fieldPath);
+    }
+
     /// <summary>
     /// Maps <paramref name="source"/>. Returns null when the record is not there ("no record": the root is
     /// missing, null or empty); otherwise an object with the target fields in rule order, absent ones omitted.
@@ -81,6 +105,7 @@ public sealed class MappingDefinition
     /// </summary>
     public JsonNode? Apply(JsonNode? source)
     {
+        Observer?.Observe(this, source);
         var scope = root is null ? source : root.Select(source);
         if (scope is null)
         {
@@ -91,4 +116,13 @@ public sealed class MappingDefinition
     }
 
     public override string ToString() => VersionTag;
+}
+
+/// <summary>
+/// Told of each input a mapping is applied to, at the engine's call boundary (every adapter and every caller goes
+/// through <see cref="MappingDefinition.Apply"/>). Must be fast and must not throw; the source must not be changed.
+/// </summary>
+public interface IMappingInputObserver
+{
+    void Observe(MappingDefinition mapping, JsonNode? source);
 }

@@ -34,6 +34,9 @@ public sealed class CivilStatusMock : IAsyncDisposable
     public const string SoapPath = "/HoTichService.svc";
     public const string SoapNamespace = "http://hotich.lgsp.gov.vn/v1";
 
+    /// <summary>Its fixed port in the standalone fakes runner (<c>dotnet run --project mocks/OneStop.Mocks</c>), where the example definitions point.</summary>
+    public const int StandalonePort = 5098;
+
     /// <summary>The only province this registry holds (Thanh Hóa).</summary>
     public const string Province = "38";
 
@@ -56,7 +59,7 @@ public sealed class CivilStatusMock : IAsyncDisposable
         _server = server;
     }
 
-    /// <summary>The address clients use, e.g. <c>http://127.0.0.1:5095/</c>.</summary>
+    /// <summary>The address clients use, e.g. <c>http://127.0.0.1:5098/</c>.</summary>
     public Uri Url => new(_server.Url! + "/");
 
     /// <summary>Business calls answered (REST and SOAP).</summary>

@@ -5,9 +5,9 @@ namespace OneStop.Mocks;
 
 /// <summary>
 /// <c>dotnet run --project mocks/OneStop.Mocks [-- --population-port 5091 --business-port 5092
-/// --insurance-port 5093 --land-port 5094 --portal-port 5095 --emc-port 5096 --postal-port 5097 --seed 468]</c>.
+/// --insurance-port 5093 --land-port 5094 --portal-port 5095 --emc-port 5096 --postal-port 5097 --civil-status-port 5098 --seed 468]</c>.
 /// Environment variables <c>ONESTOP_MOCKS_POPULATION_PORT</c>, <c>…_BUSINESS_PORT</c>, <c>…_INSURANCE_PORT</c>,
-/// <c>…_LAND_PORT</c>, <c>…_PORTAL_PORT</c>, <c>…_EMC_PORT</c>, <c>…_POSTAL_PORT</c> and <c>ONESTOP_MOCKS_SEED</c> do
+/// <c>…_LAND_PORT</c>, <c>…_PORTAL_PORT</c>, <c>…_EMC_PORT</c>, <c>…_POSTAL_PORT</c>, <c>…_CIVIL_STATUS_PORT</c> and <c>ONESTOP_MOCKS_SEED</c> do
 /// the same; arguments win. Prints only addresses and counts, never personal data.
 /// </summary>
 internal static class Program
@@ -16,12 +16,13 @@ internal static class Program
     {
         if (args.Any(a => a is "-h" or "--help"))
         {
-            Console.WriteLine("Usage: OneStop.Mocks [--population-port N] [--business-port N] [--insurance-port N] [--land-port N] [--portal-port N] [--emc-port N] [--postal-port N] [--seed N]");
+            Console.WriteLine("Usage: OneStop.Mocks [--population-port N] [--business-port N] [--insurance-port N] [--land-port N] [--portal-port N] [--emc-port N] [--postal-port N] [--civil-status-port N] [--seed N]");
             return 0;
         }
 
         NationalMockPorts ports;
         DestinationMockPorts destinationPorts;
+        int civilStatusPort;
         int seed;
         try
         {
@@ -40,6 +41,7 @@ internal static class Program
                 Emc = Setting(args, "emc-port", fixedDestinations.Emc),
                 Postal = Setting(args, "postal-port", fixedDestinations.Postal),
             };
+            civilStatusPort = Setting(args, "civil-status-port", CivilStatusMock.StandalonePort);
             seed = Setting(args, "seed", SyntheticDataset.DefaultSeed);
         }
         catch (FormatException e)
@@ -51,6 +53,7 @@ internal static class Program
         var data = SyntheticDataset.Create(seed);
         await using var mocks = await NationalMocks.StartAsync(data, ports).ConfigureAwait(false);
         await using var destinations = await DestinationMocks.StartAsync(destinationPorts).ConfigureAwait(false);
+        await using var civilStatus = await CivilStatusMock.StartAsync(civilStatusPort).ConfigureAwait(false);
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -66,6 +69,8 @@ internal static class Program
             Console.WriteLine($"  {mock.Name,-10} {mock.Url}  {mock.BusinessEndpoint}  (control, never reset: {mock.ControlUrl})");
         }
 
+        Console.WriteLine("Provincial civil-status registry (the upstream of Mappings/examples, added without code):");
+        Console.WriteLine($"  {"civil-status",-10} {civilStatus.Url}  {CivilStatusMock.RestPath} (REST), {CivilStatusMock.SoapPath} (SOAP)");
         Console.WriteLine($"OAuth2 client credentials: POST /token, client_id={MockServer.DemoClientId} client_secret={MockServer.DemoClientSecret}");
         Console.WriteLine($"Portal: POST {PortalMock.LoginPath} with header dstcode: {PortalMock.DemoDstCode} and {{\"username\":\"{MockServer.DemoClientId}\",\"password\":\"{MockServer.DemoClientSecret}\"}}");
         Console.WriteLine($"EMC SiteId: {EmcMock.DemoSiteId}; postal CustomerCode: {PostalMock.DemoCustomerCode}");

@@ -42,7 +42,7 @@ public sealed class GenericUpstreamTests(MappingFolderHubFixture fixture) : ICla
 
         foreach (var file in Directory.GetFiles(Path.Combine(MappingFolderCopy.Examples, "upstreams"), "*.yaml"))
         {
-            var text = (await File.ReadAllTextAsync(file, ct)).Replace("http://127.0.0.1:5095/", fixture.CivilStatus.Url.ToString(), StringComparison.Ordinal);
+            var text = (await File.ReadAllTextAsync(file, ct)).Replace("http://127.0.0.1:5098/", fixture.CivilStatus.Url.ToString(), StringComparison.Ordinal);
             fixture.Folder.Write(Path.Combine("upstreams", Path.GetFileName(file)), text);
         }
 

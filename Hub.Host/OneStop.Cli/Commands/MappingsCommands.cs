@@ -6,7 +6,8 @@ namespace OneStop.Cli.Commands;
 
 /// <summary>
 /// <c>onestop mappings …</c>: check a mapping folder and run its samples (<c>test</c>), list what it holds
-/// (<c>list</c>), and write the canonical JSON Schemas mappings are checked against (<c>schemas</c>).
+/// (<c>list</c>), write the canonical JSON Schemas mappings are checked against (<c>schemas</c>), and, against a
+/// running hub, show what is in force (<c>status</c>) and shadow-run a candidate folder (<c>shadow</c>).
 /// </summary>
 public static class MappingsCommands
 {
@@ -18,14 +19,16 @@ public static class MappingsCommands
 
     public static Command Create()
     {
-        var mappings = new Command("mappings", "Mapping files: check them, run their samples, list them, generate canonical schemas");
+        var mappings = new Command("mappings", "Mapping files: check them, run their samples, list them, generate canonical schemas; a hub's mappings in force, shadow runs");
         mappings.Subcommands.Add(Test());
         mappings.Subcommands.Add(List());
         mappings.Subcommands.Add(Schemas());
+        mappings.Subcommands.Add(MappingsHubCommands.Status());
+        mappings.Subcommands.Add(MappingsHubCommands.Shadow(FolderArgument()));
         return mappings;
     }
 
-    private static Argument<string> FolderArgument() => new("folder")
+    internal static Argument<string> FolderArgument() => new("folder")
     {
         Description = $"Folder of mapping files (*.yaml, with upstream definitions in upstreams/); default {DefaultFolder}",
         DefaultValueFactory = _ => DefaultFolder,

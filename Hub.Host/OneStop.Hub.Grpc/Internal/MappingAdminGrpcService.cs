@@ -6,7 +6,7 @@ using Core = OneStop.Hub.Mappings;
 namespace OneStop.Hub.Grpc.Internal;
 
 /// <summary>onestop.v1.MappingAdminService: the mappings in force and the last reload, translated from <see cref="Core.IMappingAdmin"/>.</summary>
-internal sealed class MappingAdminGrpcService(Core.IMappingAdmin admin) : MappingAdminService.MappingAdminServiceBase
+internal sealed class MappingAdminGrpcService(Core.IMappingAdmin admin, Core.IMappingShadow shadow) : MappingAdminService.MappingAdminServiceBase
 {
     public override Task<ListMappingsReply> ListMappings(ListMappingsRequest request, ServerCallContext context)
     {
@@ -48,6 +48,57 @@ internal sealed class MappingAdminGrpcService(Core.IMappingAdmin admin) : Mappin
 
     public override async Task<ReloadReport> ReloadMappings(ReloadMappingsRequest request, ServerCallContext context) =>
         ToProto(await admin.ReloadNowAsync(context.CancellationToken).ConfigureAwait(false));
+
+    public override async Task<ShadowRunReport> ShadowRun(ShadowRunRequest request, ServerCallContext context)
+    {
+        var candidate = new Core.ShadowCandidate(request.Folder, [.. request.Files.Select(f => new Core.CandidateFile(f.Path, f.Content))]);
+        var r = await shadow.RunAsync(candidate, context.CancellationToken).ConfigureAwait(false);
+        var proto = new ShadowRunReport
+        {
+            Id = r.Id,
+            Time = Iso(r.Time),
+            Client = r.Client,
+            Outcome = r.Outcome,
+            SamplesPassed = r.SamplesPassed,
+            SamplesFailed = r.SamplesFailed,
+            CandidateDigest = r.CandidateDigest,
+            ServingDigest = r.ServingDigest,
+            WindowMaxInputs = r.WindowMaxInputs,
+            WindowMaxAge = r.WindowMaxAge.ToString("c", CultureInfo.InvariantCulture),
+            InputsDigest = r.InputsDigest,
+            OutputsDigest = r.OutputsDigest,
+            Replayed = r.Replayed,
+            Changed = r.Changed,
+            NewlyFailing = r.NewlyFailing,
+        };
+        proto.Errors.AddRange(r.Errors.Select(e => new MappingProblem { File = e.File, FieldPath = e.FieldPath, Rule = e.Rule }));
+        foreach (var m in r.Mappings)
+        {
+            var result = new ShadowMappingResult
+            {
+                Id = m.Id,
+                Serving = m.Serving ?? "",
+                Candidate = m.Candidate ?? "",
+                Replayed = m.Replayed,
+                Unchanged = m.Unchanged,
+                Changed = m.Changed,
+                NewlyFailing = m.NewlyFailing,
+                StillFailing = m.StillFailing,
+                NowPassing = m.NowPassing,
+            };
+            foreach (var f in m.Fields)
+            {
+                var change = new ShadowFieldChange { Path = f.Path, Count = f.Count };
+                change.Examples.AddRange(f.Examples);
+                result.Fields.Add(change);
+            }
+
+            result.Failures.AddRange(m.Failures.Select(f => new ShadowFailure { Rule = f.Rule, Count = f.Count }));
+            proto.Mappings.Add(result);
+        }
+
+        return proto;
+    }
 
     private static ReloadReport ToProto(Core.MappingReloadReport r)
     {

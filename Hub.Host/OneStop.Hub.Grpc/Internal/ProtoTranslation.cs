@@ -42,14 +42,14 @@ internal static class ProtoTranslation
             NgayDangKyLanDau = d.NgayDangKyLanDau ?? "",
             TinhTrangPhapLy = d.TinhTrangPhapLy ?? "",
         };
-        proto.DaiDienPhapLuat.AddRange(d.DaiDienPhapLuat.Select(p => new DaiDienPhapLuat
+        proto.DaiDienPhapLuat.AddRange((d.DaiDienPhapLuat ?? []).Select(p => new DaiDienPhapLuat
         {
             HoVaTen = p.HoVaTen ?? "",
             ChucDanh = p.ChucDanh ?? "",
             SoDinhDanh = p.SoDinhDanh ?? "",
         }));
-        proto.DiaChiTruSo.AddRange(d.DiaChiTruSo.Select(a => ToProto(a)!));
-        proto.NganhNgheKinhDoanh.AddRange(d.NganhNgheKinhDoanh.Select(n => new NganhNghe
+        proto.DiaChiTruSo.AddRange((d.DiaChiTruSo ?? []).Select(a => ToProto(a)!));
+        proto.NganhNgheKinhDoanh.AddRange((d.NganhNgheKinhDoanh ?? []).Select(n => new NganhNghe
         {
             MaNganh = n.MaNganh ?? "",
             TenNganh = n.TenNganh ?? "",
@@ -75,7 +75,7 @@ internal static class ProtoTranslation
                 NoiDangKyKcb = s.TheBhyt.NoiDangKyKcb ?? "",
             },
         };
-        proto.QuaTrinhThamGia.AddRange(s.QuaTrinhThamGia.Select(q => new QuaTrinhThamGia
+        proto.QuaTrinhThamGia.AddRange((s.QuaTrinhThamGia ?? []).Select(q => new QuaTrinhThamGia
         {
             TuThang = q.TuThang ?? "",
             DenThang = q.DenThang ?? "",
@@ -100,7 +100,7 @@ internal static class ProtoTranslation
         if (t.GiayChungNhan is { } g)
         {
             proto.GiayChungNhan = new GiayChungNhan { SoPhatHanh = g.SoPhatHanh ?? "", SoVaoSo = g.SoVaoSo ?? "", NgayCap = g.NgayCap ?? "" };
-            proto.GiayChungNhan.ChuSuDung.AddRange(g.ChuSuDung.Select(p => ToProto(p)!));
+            proto.GiayChungNhan.ChuSuDung.AddRange((g.ChuSuDung ?? []).Select(p => ToProto(p)!));
         }
 
         return proto;

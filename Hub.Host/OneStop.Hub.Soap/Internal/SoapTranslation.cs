@@ -72,9 +72,9 @@ internal static class SoapTranslation
         MaLoaiHinhDN = d.MaLoaiHinhDn,
         NgayDangKyLanDau = d.NgayDangKyLanDau,
         TinhTrangPhapLy = d.TinhTrangPhapLy,
-        DaiDienPhapLuat = [.. d.DaiDienPhapLuat.Select(p => new DaiDienPhapLuat { HoVaTen = p.HoVaTen, ChucDanh = p.ChucDanh, SoDinhDanh = p.SoDinhDanh })],
-        DiaChiTruSo = [.. d.DiaChiTruSo.Select(a => ToSoap(a)!)],
-        NganhNgheKinhDoanh = [.. d.NganhNgheKinhDoanh.Select(n => new NganhNghe { MaNganh = n.MaNganh, TenNganh = n.TenNganh, LaNganhChinh = n.LaNganhChinh })],
+        DaiDienPhapLuat = [.. (d.DaiDienPhapLuat ?? []).Select(p => new DaiDienPhapLuat { HoVaTen = p.HoVaTen, ChucDanh = p.ChucDanh, SoDinhDanh = p.SoDinhDanh })],
+        DiaChiTruSo = [.. (d.DiaChiTruSo ?? []).Select(a => ToSoap(a)!)],
+        NganhNgheKinhDoanh = [.. (d.NganhNgheKinhDoanh ?? []).Select(n => new NganhNghe { MaNganh = n.MaNganh, TenNganh = n.TenNganh, LaNganhChinh = n.LaNganhChinh })],
     };
 
     public static SoBHXH ToSoap(Canonical.SoBhxh s) => new()
@@ -84,7 +84,7 @@ internal static class SoapTranslation
         HoVaTen = s.HoVaTen,
         NgayThangNamSinh = s.NgayThangNamSinh,
         GioiTinh = s.GioiTinh,
-        QuaTrinhThamGia = [.. s.QuaTrinhThamGia.Select(q => new QuaTrinhThamGia
+        QuaTrinhThamGia = [.. (s.QuaTrinhThamGia ?? []).Select(q => new QuaTrinhThamGia
         {
             TuThang = q.TuThang, DenThang = q.DenThang, MaSoThueDonVi = q.MaSoThueDonVi, TenDonVi = q.TenDonVi, LoaiHinh = q.LoaiHinh,
         })],
@@ -104,7 +104,7 @@ internal static class SoapTranslation
         MucDichSuDung = t.MucDichSuDung,
         GiayChungNhan = t.GiayChungNhan is not { } g ? null : new GiayChungNhan
         {
-            SoPhatHanh = g.SoPhatHanh, SoVaoSo = g.SoVaoSo, NgayCap = g.NgayCap, ChuSuDung = [.. g.ChuSuDung.Select(p => ToSoap(p)!)],
+            SoPhatHanh = g.SoPhatHanh, SoVaoSo = g.SoVaoSo, NgayCap = g.NgayCap, ChuSuDung = [.. (g.ChuSuDung ?? []).Select(p => ToSoap(p)!)],
         },
     };
 

@@ -28,6 +28,7 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
     private readonly IEvidenceRecorder _evidence;
     private readonly TimeProvider _time;
     private readonly ILogger<ReloadingMappingSource> _logger;
+    private readonly IMappingInputObserver? _observer;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly List<FileSystemWatcher> _watchers = [];
@@ -44,7 +45,8 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
         IEnumerable<IMappingCatalogCheck> checks,
         IEvidenceRecorder evidence,
         TimeProvider time,
-        ILogger<ReloadingMappingSource> logger)
+        ILogger<ReloadingMappingSource> logger,
+        ShadowWindow? shadowWindow = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -53,6 +55,7 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
         _evidence = evidence;
         _time = time;
         _logger = logger;
+        _observer = shadowWindow;
         if (!Directory.Exists(_folder))
         {
             throw new InvalidOperationException($"Mappings:Path: folder '{_folder}' does not exist");
@@ -66,12 +69,16 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
         }
 
         var now = _time.GetUtcNow();
-        _active = new Active(report.Catalog, now, LoadedAt(report.Catalog, previous: null, now));
+        _active = NewActive(report.Catalog, now, LoadedAt(report.Catalog, previous: null, now));
         _lastAttempted = FolderDigest(report.Catalog);
         LogLoaded(_active.Catalog.All.Count, _active.Catalog.Upstreams.Count, _folder, report.SamplesPassed, Tags(_active.Catalog));
     }
 
+    /// <summary>The catalog in force; its mappings report every input to the shadow window.</summary>
     public MappingCatalog Current => _active.Catalog;
+
+    /// <summary>The same catalog without the shadow window: what a shadow run replays through, so a replay is not itself recorded.</summary>
+    public MappingCatalog Unobserved => _active.Unobserved;
 
     public MappingStatus Status
     {
@@ -266,7 +273,7 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
             }
 
             var changes = Changes(active.Catalog, candidate);
-            _active = new Active(candidate, now, LoadedAt(candidate, active, now)); // the swap: one reference write
+            _active = NewActive(candidate, now, LoadedAt(candidate, active, now)); // the swap: one reference write
             var swapped = new MappingReloadReport(NewId(), now, MappingReloadReport.Swapped, [], changes, passed, failed, candidate.Digest);
             _lastReload = swapped;
             LogSwapped(swapped.Id, string.Join(", ", changes), candidate.All.Count, passed);
@@ -526,7 +533,10 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
 
     private static string UpstreamKey(string id) => "u:" + id;
 
-    private sealed record Active(MappingCatalog Catalog, DateTimeOffset Since, IReadOnlyDictionary<string, DateTimeOffset> LoadedAt);
+    private Active NewActive(MappingCatalog catalog, DateTimeOffset since, IReadOnlyDictionary<string, DateTimeOffset> loadedAt) =>
+        new(_observer is null ? catalog : catalog.ObservedBy(_observer), catalog, since, loadedAt);
+
+    private sealed record Active(MappingCatalog Catalog, MappingCatalog Unobserved, DateTimeOffset Since, IReadOnlyDictionary<string, DateTimeOffset> LoadedAt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} mappings and {Upstreams} upstream definitions from {Folder} ({Samples} samples passed): {Versions}")]
     private partial void LogLoaded(int count, int upstreams, string folder, int samples, IEnumerable<string> versions);

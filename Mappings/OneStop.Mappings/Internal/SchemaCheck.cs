@@ -397,6 +397,35 @@ internal sealed class SchemaCheck(string file, List<MappingError> errors, NamedS
         return schema;
     }
 
+    /// <summary>Whether <paramref name="fieldPath"/> (<c>a.b</c>, <c>items[].c</c>, <c>items[2].c</c>) has an <c>enum</c> in <paramref name="target"/>.</summary>
+    internal static bool HasCodes(JsonSchema target, string fieldPath)
+    {
+        JsonSchema? at = target.ActualSchema;
+        foreach (var part in fieldPath.Split('.'))
+        {
+            // Text holding JSON (encode: json, like EMC's User) is described by its contentSchema.
+            at = Alternatives(at).Select(SchemaFiles.ContentSchemaOf).FirstOrDefault(s => s is not null)?.ActualSchema ?? at;
+            var bracket = part.IndexOf('[', StringComparison.Ordinal);
+            var name = bracket < 0 ? part : part[..bracket];
+            at = Child(at, name, out var lookup);
+            if (lookup != Lookup.Found || at is null)
+            {
+                return false;
+            }
+
+            if (bracket >= 0)
+            {
+                at = ItemOf(at);
+                if (at is null)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return EnumOf(at).Any();
+    }
+
     private static IEnumerable<JsonSchema> Alternatives(JsonSchema schema)
     {
         var actual = schema.ActualSchema;
