@@ -100,9 +100,7 @@ public sealed class SoapOptionalElementsTests(MappingFolderHubFixture fixture) :
     {
         "ClientEventId" => [new XText($"generated-{Guid.NewGuid():N}")],
         "MaHoSo" when slot.Path.StartsWith("dossierEvent.", StringComparison.Ordinal) => [new XText(SoapOperations.NewMaHoSo())],
-        _ => (SoapOperations.At(minimal, slot.Path) ?? SoapOperations.At(full, slot.Path)) is JsonValue v
-            ? [new XText(v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString())]
-            : WsdlMessages.Sample(slot, new Dictionary<string, string>()),
+        _ => WsdlMessages.Value(slot, minimal, full),
     };
 
     private static void ShouldBeActionable(RawSoapReply reply, string what)

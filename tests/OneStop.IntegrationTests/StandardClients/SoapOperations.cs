@@ -23,9 +23,9 @@ public sealed record SoapOperationCase(string Endpoint, string Operation, Messag
 
 /// <summary>
 /// Every operation of every SOAP endpoint, each with a minimal message, a full one and one missing a required value:
-/// the table the standard-client tests run (and the generator and hostile tests take their endpoints and sample values
-/// from). A new endpoint is a new entry in <see cref="Endpoints"/> and its cases in <see cref="Cases"/>; the tests check
-/// that every operation its WSDL serves has all three kinds.
+/// the table the standard-client tests run (the generator and hostile tests take their endpoints and values from it).
+/// A new endpoint is a new entry in <see cref="Endpoints"/> and its cases in <see cref="Cases"/>; the tests check that
+/// every operation its WSDL serves has all three kinds.
 /// </summary>
 public static class SoapOperations
 {
@@ -73,7 +73,7 @@ public static class SoapOperations
             Reply(("Meta.Nguon", "civil-status"), ("Meta.MappingVersion", "civil-status.reply@1")));
         yield return new(generic, "GenericLookup", MessageKind.Full, Request(("Upstream", "civil-status"), ("Parameters", parameter.DeepClone()), ("Context", context)),
             Reply(("Meta.Nguon", "civil-status"), ("Fields.LookupField[0].Path", null)));
-        yield return new(generic, "GenericLookup", MessageKind.MissingRequired, Request(("Parameters", parameter.DeepClone())), ClientFault("INVALID_ARGUMENT", null));
+        yield return new(generic, "GenericLookup", MessageKind.MissingRequired, Request(("Parameters", parameter.DeepClone())), ClientFault("INVALID_ARGUMENT", "Upstream"));
 
         var dossier = SoapEndpoints.DossierPath;
         yield return new(dossier, "PublishEvent", MessageKind.Minimal, Event(MinimalEvent(client)), Accepted());

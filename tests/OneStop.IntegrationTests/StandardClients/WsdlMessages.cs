@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Xml;
 using System.Xml.Linq;
@@ -102,65 +101,23 @@ public sealed class WsdlMessages
             new XAttribute(XNamespace.Xmlns + "xsi", Xsi.NamespaceName), new XElement(Soap + "Body", body))).ToString(SaveOptions.DisableFormatting);
     }
 
-    /// <summary>A value of the slot's type: the sample for its element name when there is one, else a plain one.</summary>
-    public static XNode[] Sample(Slot slot, IReadOnlyDictionary<string, string> samples)
+    /// <summary>
+    /// The slot's value in the first of <paramref name="messages"/> (standard-client arguments as JSON, addressed by the
+    /// slot's path) that has one, else a plain value of its type.
+    /// </summary>
+    public static XNode[] Value(Slot slot, params JsonObject[] messages)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        ArgumentNullException.ThrowIfNull(samples);
-        if (samples.TryGetValue(slot.Name.LocalName, out var sample))
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
         {
-            return [new XText(sample)];
-        }
-
-        return [new XText(slot.Builtin switch
-        {
-            _ when slot.IsNumber => "1",
-            "Boolean" => "true",
-            _ => "x",
-        })];
-    }
-
-    /// <summary>Every scalar of the standard-client messages by element name (the last one seen wins), for <see cref="Sample"/>.</summary>
-    public static Dictionary<string, string> SamplesFrom(IEnumerable<JsonNode> messages)
-    {
-        var samples = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Visit(string? name, JsonNode? node)
-        {
-            switch (node)
+            if (SoapOperations.At(message, slot.Path) is JsonValue v)
             {
-                case JsonObject o:
-                    foreach (var (k, v) in o)
-                    {
-                        Visit(k, v);
-                    }
-
-                    break;
-                case JsonArray a:
-                    foreach (var item in a)
-                    {
-                        Visit(name, item);
-                    }
-
-                    break;
-                case JsonValue v when name is not null:
-                    samples[name] = v.GetValueKind() switch
-                    {
-                        System.Text.Json.JsonValueKind.True => "true",
-                        System.Text.Json.JsonValueKind.False => "false",
-                        _ => Convert.ToString(v.GetValue<object>(), CultureInfo.InvariantCulture) ?? "",
-                    };
-                    break;
-                default:
-                    break;
+                return [new XText(v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString())];
             }
         }
 
-        foreach (var m in messages)
-        {
-            Visit(null, m);
-        }
-
-        return samples;
+        return [new XText(slot.IsNumber ? "1" : slot.Builtin is "Boolean" ? "true" : "x")];
     }
 
     private static IEnumerable<XElement> Children(int parent, IReadOnlyList<Slot> slots, Func<Slot, SlotChoice> choose, Func<Slot, XNode[]> value)
