@@ -154,6 +154,10 @@ internal sealed class JsonGuard(RequestDelegate next)
                 }
             }
         }
+        catch (InvalidOperationException)
+        {
+            return ("the request body has a key that is not valid text (an unpaired surrogate escape)", null);
+        }
         catch (JsonException e)
         {
             // The reader's message quotes at most one character of the input, never a value.
