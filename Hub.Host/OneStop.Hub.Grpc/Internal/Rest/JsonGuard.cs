@@ -108,7 +108,8 @@ internal sealed class JsonGuard(RequestDelegate next)
             return ($"the request body is not valid UTF-8 (byte {badByte})", null);
         }
 
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+        // The reader's own limit sits one level higher, so the walk below meets the limit first and says so plainly.
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth + 1, CommentHandling = JsonCommentHandling.Disallow });
         var keys = new Stack<HashSet<string>>();
         var path = new Stack<string>();
         string? property = null;
@@ -116,6 +117,11 @@ internal sealed class JsonGuard(RequestDelegate next)
         {
             while (reader.Read())
             {
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && path.Count >= MaxDepth)
+                {
+                    return ($"the request body nests deeper than {MaxDepth} levels", null);
+                }
+
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
@@ -164,10 +170,7 @@ internal sealed class JsonGuard(RequestDelegate next)
             var reason = e.Message;
             var cut = reason.IndexOf(" LineNumber", StringComparison.Ordinal);
             reason = (cut > 0 ? reason[..cut] : reason).TrimEnd('.', ' ');
-            var depth = reader.CurrentDepth >= MaxDepth;
-            return (depth
-                ? $"the request body nests deeper than {MaxDepth} levels"
-                : $"the request body is not well-formed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {reason}", null);
+            return ($"the request body is not well-formed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {reason}", null);
         }
 
         return null;
