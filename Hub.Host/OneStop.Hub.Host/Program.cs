@@ -28,16 +28,20 @@ builder.AddEmcAdapter();
 builder.AddPostalAdapter();
 builder.AddGenericUpstreams();
 builder.AddOneStopGrpc();
+builder.AddOneStopRest(TokenEndpoint.Describe);
 builder.AddOneStopSoap();
 builder.AddOneStopOperations();
 
 var app = builder.Build();
 
+app.UseOneStopRestErrors();
 app.UseOneStopSecurity();
 app.MapOneStopGrpc();
 app.MapOneStopSoap();
 app.MapOneStopOperations();
 app.MapOneStopEvidence();
+app.MapOneStopToken();
+app.MapOneStopOpenApi();
 
 app.Run();
 

@@ -72,7 +72,7 @@ internal sealed class AuthorizationInterceptor(IAuthorizationService authorizati
         var client = http.User.FindFirst(HubClaims.ClientId)?.Value;
         if (client is null)
         {
-            var reason = http.Items[HubClaims.FailureItem] as string ?? "no credentials: send the client's API key as x-api-key (or a registered client certificate over TLS)";
+            var reason = http.Items[HubClaims.FailureItem] as string ?? "no credentials: send Authorization: Bearer <access token from POST /token>, or the client's API key as x-api-key (or a registered client certificate over TLS)";
             await RecordAsync("anonymous", operation, "unauthenticated", request).ConfigureAwait(false);
             throw new RpcException(new Status(StatusCode.Unauthenticated, reason));
         }

@@ -1,6 +1,8 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OneStop.Hub.Grpc.Internal.Rest;
 
 namespace OneStop.Hub.Grpc.Internal;
 
@@ -21,7 +23,7 @@ internal sealed partial class HubExceptionInterceptor(ILogger<HubExceptionInterc
         }
         catch (Exception e) when (e is not RpcException && !(e is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
         {
-            throw Translate(e, context.Method);
+            throw Translate(e, context);
         }
     }
 
@@ -35,7 +37,7 @@ internal sealed partial class HubExceptionInterceptor(ILogger<HubExceptionInterc
         }
         catch (Exception e) when (e is not RpcException && !(e is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
         {
-            throw Translate(e, context.Method);
+            throw Translate(e, context);
         }
     }
 
@@ -49,7 +51,7 @@ internal sealed partial class HubExceptionInterceptor(ILogger<HubExceptionInterc
         }
         catch (Exception e) when (e is not RpcException && !(e is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
         {
-            throw Translate(e, context.Method);
+            throw Translate(e, context);
         }
     }
 
@@ -63,14 +65,18 @@ internal sealed partial class HubExceptionInterceptor(ILogger<HubExceptionInterc
         }
         catch (Exception e) when (e is not RpcException && !(e is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
         {
-            throw Translate(e, context.Method);
+            throw Translate(e, context);
         }
     }
 
-    private RpcException Translate(Exception e, string method)
+    private RpcException Translate(Exception e, ServerCallContext context)
     {
         if (e is HubException hub)
         {
+            // JSON routes answer {code, message, field, upstream}: the error writer reads these two from the context.
+            var items = context.GetHttpContext().Items;
+            items[RestError.FieldItem] = hub.Field;
+            items[RestError.UpstreamItem] = hub.Upstream;
             var trailers = new Metadata();
             if (hub.Field is not null)
             {
@@ -86,7 +92,7 @@ internal sealed partial class HubExceptionInterceptor(ILogger<HubExceptionInterc
         }
 
         var errorId = Guid.NewGuid().ToString("N")[..12];
-        LogUnhandled(e, method, errorId);
+        LogUnhandled(e, context.Method, errorId);
         return new RpcException(new Status(StatusCode.Internal, $"internal error in the hub; quote error id {errorId}"));
     }
 

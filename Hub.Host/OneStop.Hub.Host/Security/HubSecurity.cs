@@ -1,10 +1,12 @@
 using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using OneStop.Hub.Evidence;
 using OneStop.Hub.Grpc;
 using OneStop.Hub.Soap;
@@ -15,7 +17,7 @@ namespace OneStop.Hub.Host.Security;
 public static class HubSecurity
 {
     /// <summary>
-    /// Client authentication (API key, client certificate), operation rights as an authorization policy, the
+    /// Client authentication (OAuth2 access token, API key, client certificate), operation rights as an authorization policy, the
     /// caller for the core, per-client rate limits, and client certificates on every TLS endpoint Kestrel is
     /// configured with (<c>Kestrel:Endpoints:*:Certificate</c>).
     /// </summary>
@@ -24,7 +26,13 @@ public static class HubSecurity
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddHttpContextAccessor();
-        services.AddAuthentication(HubClaims.Scheme).AddScheme<AuthenticationSchemeOptions, ClientAuthenticationHandler>(HubClaims.Scheme, null);
+        services.AddAuthentication(HubClaims.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ClientAuthenticationHandler>(HubClaims.Scheme, null)
+            .AddJwtBearer(ClientAuthenticationHandler.TokenScheme);
+        services.AddOptions<TokenOptions>().BindConfiguration("Security:Tokens").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenOptions>, TokenOptionsValidator>());
+        services.TryAddSingleton<TokenKeys>();
+        services.AddOptions<JwtBearerOptions>(ClientAuthenticationHandler.TokenScheme).Configure<IOptions<TokenOptions>, TokenKeys, TimeProvider>(ConfigureTokenValidation);
         services.AddAuthorizationBuilder().AddPolicy(HubClaims.OperationPolicy, p => p
             .AddAuthenticationSchemes(HubClaims.Scheme).RequireAuthenticatedUser().AddRequirements(new OperationRightRequirement()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, OperationRightHandler>());
@@ -56,6 +64,34 @@ public static class HubSecurity
     }
 
     /// <summary>
+    /// Access tokens issued by <c>POST /token</c>: signed by a configured key (found by key id), HS256 and nothing else
+    /// (so <c>alg: none</c> and algorithm swaps fail), this hub's issuer and audience, within their lifetime by the hub's clock.
+    /// </summary>
+    private static void ConfigureTokenValidation(JwtBearerOptions jwt, IOptions<TokenOptions> options, TokenKeys keys, TimeProvider time)
+    {
+        var tokens = options.Value;
+        jwt.MapInboundClaims = false;
+        jwt.TimeProvider = time;
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = tokens.Issuer,
+            ValidAudience = tokens.Audience,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateIssuerSigningKey = true,
+            IssuerSigningKeyResolver = (_, _, keyId, _) => keys.Resolve(keyId),
+            ClockSkew = TimeSpan.FromSeconds(30),
+            LifetimeValidator = (notBefore, expires, _, parameters) =>
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                return expires is { } end && end.ToUniversalTime() > now - parameters.ClockSkew
+                    && (notBefore is not { } start || start.ToUniversalTime() <= now + parameters.ClockSkew);
+            },
+        };
+    }
+
+    /// <summary>
     /// Authentication, the per-client rate limiter, then the input guards of both ports (SOAP: size, content type,
     /// DTDs, well-formedness; gRPC: messages that do not parse). Call before the endpoints are mapped.
     /// </summary>
@@ -66,6 +102,7 @@ public static class HubSecurity
         app.UseRateLimiter();
         app.UseOneStopSoapGuard();
         app.UseOneStopGrpcGuard();
+        app.UseOneStopJsonGuard();
         return app;
     }
 

@@ -30,6 +30,9 @@ public interface IAccessPolicy
     /// <summary>The client whose API key this is, or null. Constant time in the key.</summary>
     ClientRights? FindByApiKey(string apiKey);
 
+    /// <summary>The client <paramref name="clientId"/> when <paramref name="clientSecret"/> is its OAuth2 client secret, or null. Constant time in the secret.</summary>
+    ClientRights? FindByClientSecret(string clientId, string clientSecret);
+
     /// <summary>The client that registered this certificate thumbprint (SHA-256 hex), or null.</summary>
     ClientRights? FindByCertificate(string sha256Thumbprint);
 
@@ -52,6 +55,7 @@ public interface IAccessPolicy
 /// <summary>The <see cref="IAccessPolicy"/> over <c>Security:Clients</c>.</summary>
 public sealed class AccessPolicy : IAccessPolicy
 {
+    private static readonly byte[] UnknownClientHash = SHA256.HashData(RandomNumberGenerator.GetBytes(32));
     private readonly ClientRights[] _clients;
     private readonly Dictionary<string, ClientRights> _byId;
     private readonly Dictionary<string, ClientRights> _byThumbprint;
@@ -62,7 +66,7 @@ public sealed class AccessPolicy : IAccessPolicy
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
         _adminServices = new HashSet<string>(o.AdminServices, StringComparer.Ordinal);
-        _clients = [.. o.Clients.Select(kv => new ClientRights(kv.Key, kv.Value, ApiKeys.ParseHash(kv.Value.ApiKeyHash), _adminServices.Contains))];
+        _clients = [.. o.Clients.Select(kv => new ClientRights(kv.Key, kv.Value, ApiKeys.ParseHash(kv.Value.ApiKeyHash), ApiKeys.ParseHash(kv.Value.ClientSecretHash), _adminServices.Contains))];
         _byId = _clients.ToDictionary(c => c.Id, StringComparer.Ordinal);
         _byThumbprint = new Dictionary<string, ClientRights>(StringComparer.Ordinal);
         foreach (var client in _clients)
@@ -92,6 +96,19 @@ public sealed class AccessPolicy : IAccessPolicy
         }
 
         return found;
+    }
+
+    public ClientRights? FindByClientSecret(string clientId, string clientSecret)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        ArgumentNullException.ThrowIfNull(clientSecret);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(clientSecret), hash);
+        var client = Find(clientId);
+        // An unknown client is compared against a hash too, so the time taken does not tell which client ids exist.
+        var expected = client?.ClientSecretHash ?? UnknownClientHash;
+        var match = CryptographicOperations.FixedTimeEquals(expected, hash);
+        return match && client?.ClientSecretHash is not null ? client : null;
     }
 
     public ClientRights? FindByCertificate(string sha256Thumbprint) =>

@@ -8,10 +8,11 @@ public sealed class ClientRights
     private readonly HashSet<string> _purposes;
     private readonly Func<string, bool> _isAdminService;
 
-    internal ClientRights(string id, ClientOptions options, byte[]? apiKeyHash, Func<string, bool> isAdminService)
+    internal ClientRights(string id, ClientOptions options, byte[]? apiKeyHash, byte[]? clientSecretHash, Func<string, bool> isAdminService)
     {
         Id = id;
         ApiKeyHash = apiKeyHash;
+        ClientSecretHash = clientSecretHash;
         CertificateThumbprints = options.CertificateThumbprints.Select(NormaliseThumbprint).ToArray();
         _operations = [.. options.Operations.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim())];
         _agencies = [.. options.Agencies.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim())];
@@ -23,6 +24,8 @@ public sealed class ClientRights
     public string Id { get; }
 
     internal byte[]? ApiKeyHash { get; }
+
+    internal byte[]? ClientSecretHash { get; }
 
     /// <summary>Uppercase hex SHA-256 thumbprints.</summary>
     public IReadOnlyList<string> CertificateThumbprints { get; }

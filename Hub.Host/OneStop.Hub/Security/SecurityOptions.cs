@@ -34,6 +34,12 @@ public sealed class ClientOptions
     public string? ApiKeyHash { get; set; }
 
     /// <summary>
+    /// Hash of the client's OAuth2 client secret (<c>POST /token</c>, client credentials grant), in the same form as
+    /// <see cref="ApiKeyHash"/>: <c>sha256:</c> + lowercase hex. The secret itself is never stored.
+    /// </summary>
+    public string? ClientSecretHash { get; set; }
+
+    /// <summary>
     /// SHA-256 thumbprints (hex) of the client certificates this client may present when TLS is on. When a
     /// client lists any, a call over TLS must present one of them (the key alone is not enough).
     /// </summary>

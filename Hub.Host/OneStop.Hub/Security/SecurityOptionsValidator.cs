@@ -22,20 +22,20 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
                 continue;
             }
 
-            if (string.IsNullOrWhiteSpace(client.ApiKeyHash) && client.CertificateThumbprints.Length == 0)
+            if (string.IsNullOrWhiteSpace(client.ApiKeyHash) && string.IsNullOrWhiteSpace(client.ClientSecretHash) && client.CertificateThumbprints.Length == 0)
             {
-                errors.Add($"{at}: needs ApiKeyHash or CertificateThumbprints (a client without credentials can never call)");
+                errors.Add($"{at}: needs ApiKeyHash, ClientSecretHash or CertificateThumbprints (a client without credentials can never call)");
             }
 
-            if (!string.IsNullOrWhiteSpace(client.ApiKeyHash))
+            foreach (var (setting, value, what) in new[] { ("ApiKeyHash", client.ApiKeyHash, "key"), ("ClientSecretHash", client.ClientSecretHash, "secret") })
             {
                 try
                 {
-                    ApiKeys.ParseHash(client.ApiKeyHash);
+                    ApiKeys.ParseHash(value);
                 }
                 catch (FormatException e)
                 {
-                    errors.Add($"{at}:ApiKeyHash: {e.Message} (never the key itself)");
+                    errors.Add($"{at}:{setting}: {e.Message} (never the {what} itself)");
                 }
             }
 
