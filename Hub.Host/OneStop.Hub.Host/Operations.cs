@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using OneStop.Hub.Diagnostics;
 using Prometheus;
 
 namespace OneStop.Hub.Host;
@@ -11,17 +13,23 @@ public static class Operations
     public static WebApplicationBuilder AddOneStopOperations(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck<MappingsReadinessCheck>("mappings", tags: [HubHealth.Ready]);
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HubMetrics>());
         builder.Services.AddHostedService<Internal.StartupReport>();
         return builder;
     }
 
-    /// <summary><c>/health</c> (plain status text) and <c>/metrics</c> (Prometheus text format) on the HTTP/1.1 port.</summary>
+    /// <summary>
+    /// On the HTTP/1.1 port: <c>/health/live</c> (the process answers), <c>/health/ready</c> (every check tagged
+    /// <see cref="HubHealth.Ready"/>: Kafka, mappings, evidence chain, consumers; 503 and JSON naming what is not ready),
+    /// <c>/health</c> (every check) and <c>/metrics</c> (Prometheus text format).
+    /// </summary>
     public static WebApplication MapOneStopOperations(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = Internal.HealthJson.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HubHealth.Ready), ResponseWriter = Internal.HealthJson.WriteAsync });
         app.MapHealthChecks("/health");
         app.MapMetrics("/metrics", app.Services.GetRequiredService<HubMetrics>().Registry);
         return app;

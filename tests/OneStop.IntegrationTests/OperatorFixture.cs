@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OneStop.Adapters;
+using OneStop.Hub.Diagnostics;
 using OneStop.Testing;
 
 namespace OneStop.IntegrationTests;
@@ -15,6 +17,9 @@ public sealed class OperatorFixture : IAsyncLifetime
 
     public HubServer Hub { get; private set; } = null!;
 
+    /// <summary>When set, the test's readiness check fails with this reason.</summary>
+    public string? NotReady { get; set; }
+
     public TestSystems Systems { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -24,7 +29,13 @@ public sealed class OperatorFixture : IAsyncLifetime
         settings["Delivery:InitialBackoff"] = "00:00:00.050";
         settings["Delivery:MaxBackoff"] = "00:00:00.400";
         settings["Delivery:RefusalsBeforePark"] = "2";
-        Hub = HubServer.Start(settings, services => services.AddSingleton<IDeliveryAdapter>(Alpha));
+        Hub = HubServer.Start(settings, services =>
+        {
+            services.AddSingleton<IDeliveryAdapter>(Alpha);
+            // A readiness check a test can turn off: a module's check plugged in the documented way.
+            services.AddHealthChecks().AddCheck("test-switch",
+                () => NotReady is { } why ? HealthCheckResult.Unhealthy(why) : HealthCheckResult.Healthy("on"), tags: [HubHealth.Ready]);
+        });
     }
 
     public async ValueTask DisposeAsync()

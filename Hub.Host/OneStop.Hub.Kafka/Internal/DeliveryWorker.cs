@@ -28,6 +28,7 @@ internal sealed partial class DeliveryWorker(
     KafkaDossierEventLog log,
     IEvidenceRecorder evidence,
     TimeProvider time,
+    ConsumerAssignments assignments,
     ILogger logger)
 {
     private readonly Dictionary<TopicPartition, DateTimeOffset> _resumeAt = [];
@@ -58,6 +59,7 @@ internal sealed partial class DeliveryWorker(
         .SetPartitionsAssignedHandler((_, assigned) =>
         {
             _needsCatchUp = true;
+            assignments.Assigned(Destination, assigned.Count);
             LogAssigned(Destination, string.Join(",", assigned.Select(p => p.Partition.Value)));
         })
         .SetPartitionsRevokedHandler((c, revoked) =>
