@@ -226,7 +226,7 @@ public sealed class UpstreamClient : IDisposable
     };
 
     /// <summary>Adds the upstream's strategies, outermost first.</summary>
-    internal static void ConfigurePipeline(ResiliencePipelineBuilder builder, UpstreamOptions o)
+    internal static void ConfigurePipeline(ResiliencePipelineBuilder builder, UpstreamOptions o, CircuitBreakerStateProvider? breakerState = null)
     {
         builder.AddConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = o.MaxConcurrency, QueueLimit = o.QueueLimit })
             .AddTimeout(o.TotalTimeout);
@@ -249,6 +249,7 @@ public sealed class UpstreamClient : IDisposable
                 MinimumThroughput = o.BreakerMinimumThroughput,
                 SamplingDuration = o.BreakerSamplingDuration,
                 BreakDuration = o.BreakerBreakDuration,
+                StateProvider = breakerState,
             })
             .AddTimeout(o.AttemptTimeout);
     }
