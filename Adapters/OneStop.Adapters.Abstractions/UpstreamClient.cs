@@ -86,7 +86,25 @@ public sealed class UpstreamClient : IDisposable
         return CallAsync(_ => buildRequest(), reply => interpret(reply.Status, reply.Body), cancellationToken);
     }
 
+    /// <summary>The call as a span (<c>upstream {name}</c>) whose status is the failure kind, never its message.</summary>
     private async Task<T> CallAsync<T>(
+        Func<string, HttpRequestMessage> buildRequest,
+        Func<Reply, T> interpret,
+        CancellationToken cancellationToken)
+    {
+        using var activity = UpstreamActivities.StartCall(Name);
+        try
+        {
+            return await CallThroughPipelineAsync(buildRequest, interpret, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpstreamException e)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Failure.ToString());
+            throw;
+        }
+    }
+
+    private async Task<T> CallThroughPipelineAsync<T>(
         Func<string, HttpRequestMessage> buildRequest,
         Func<Reply, T> interpret,
         CancellationToken cancellationToken)

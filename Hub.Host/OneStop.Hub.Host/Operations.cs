@@ -25,6 +25,8 @@ public static class Operations
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HubMetrics>());
         builder.Services.AddHostedService<Internal.StartupReport>();
+        builder.AddOneStopTracing();
+        builder.AddOneStopConsole();
         return builder;
     }
 
@@ -40,6 +42,7 @@ public static class Operations
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HubHealth.Ready), ResponseWriter = Internal.HealthJson.WriteAsync });
         app.MapHealthChecks("/health");
         app.MapMetrics("/metrics", app.Services.GetRequiredService<HubMetrics>().Registry);
+        app.MapOneStopConsole();
         return app;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OneStop.Adapters;
 using OneStop.Hub.Diagnostics;
 using OneStop.Testing;
+using OpenTelemetry.Trace;
 
 namespace OneStop.IntegrationTests;
 
@@ -17,6 +18,9 @@ public sealed class OperatorFixture : IAsyncLifetime
 
     public HubServer Hub { get; private set; } = null!;
 
+    /// <summary>Every span the hub ended, from OpenTelemetry's in-memory exporter.</summary>
+    public SpanCollection Spans { get; } = new();
+
     /// <summary>When set, the test's readiness check fails with this reason.</summary>
     public string? NotReady { get; set; }
 
@@ -29,9 +33,15 @@ public sealed class OperatorFixture : IAsyncLifetime
         settings["Delivery:InitialBackoff"] = "00:00:00.050";
         settings["Delivery:MaxBackoff"] = "00:00:00.400";
         settings["Delivery:RefusalsBeforePark"] = "2";
+        foreach (var limit in new[] { "RateLimit", "AnonymousRateLimit" })
+        {
+            settings[$"Security:{limit}:PermitsPerPeriod"] = "1000000";
+            settings[$"Security:{limit}:Burst"] = "1000000";
+        }
         Hub = HubServer.Start(settings, services =>
         {
             services.AddSingleton<IDeliveryAdapter>(Alpha);
+            services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans));
             // A readiness check a test can turn off: a module's check plugged in the documented way.
             services.AddHealthChecks().AddCheck("test-switch",
                 () => NotReady is { } why ? HealthCheckResult.Unhealthy(why) : HealthCheckResult.Healthy("on"), tags: [HubHealth.Ready]);
@@ -49,4 +59,64 @@ public sealed class OperatorFixture : IAsyncLifetime
 public sealed class OperatorCollection : ICollectionFixture<OperatorFixture>
 {
     public const string Name = "operator";
+}
+
+/// <summary>The exporter's target: it adds from the hub's threads while a test reads, so every access takes a lock.</summary>
+public sealed class SpanCollection : ICollection<System.Diagnostics.Activity>
+{
+    private readonly List<System.Diagnostics.Activity> _spans = [];
+    private readonly Lock _gate = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _spans.Count;
+            }
+        }
+    }
+
+    public bool IsReadOnly => false;
+
+    public IReadOnlyList<System.Diagnostics.Activity> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _spans];
+        }
+    }
+
+    public void Add(System.Diagnostics.Activity item)
+    {
+        lock (_gate)
+        {
+            _spans.Add(item);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _spans.Clear();
+        }
+    }
+
+    public bool Contains(System.Diagnostics.Activity item) => Snapshot().Contains(item);
+
+    public void CopyTo(System.Diagnostics.Activity[] array, int arrayIndex) => Snapshot().ToList().CopyTo(array, arrayIndex);
+
+    public bool Remove(System.Diagnostics.Activity item)
+    {
+        lock (_gate)
+        {
+            return _spans.Remove(item);
+        }
+    }
+
+    public IEnumerator<System.Diagnostics.Activity> GetEnumerator() => Snapshot().GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
