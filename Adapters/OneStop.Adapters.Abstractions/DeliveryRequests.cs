@@ -37,7 +37,7 @@ public static class DeliveryRequests
         ArgumentNullException.ThrowIfNull(mapping);
         try
         {
-            return mapping.Apply(source) as JsonObject
+            return mapping.ApplyTraced(source) as JsonObject
                 ?? throw new UpstreamException(upstream, UpstreamFailure.Rejected, $"mapping {mapping.VersionTag} produced no request");
         }
         catch (MappingException e)

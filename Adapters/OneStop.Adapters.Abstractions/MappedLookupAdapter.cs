@@ -61,7 +61,7 @@ public abstract class MappedLookupAdapter<TQuery, TRecord> : ILookupAdapter<TQue
         }
 
         source["upstream"] = parameters;
-        var upstreamRequest = requestMapping.Apply(source) as JsonObject
+        var upstreamRequest = requestMapping.ApplyTraced(source) as JsonObject
             ?? throw new InvalidOperationException($"mapping {requestMapping.VersionTag} produced no request object");
 
         return await _upstream.CallJsonAsync(
@@ -76,7 +76,7 @@ public abstract class MappedLookupAdapter<TQuery, TRecord> : ILookupAdapter<TQue
         JsonNode? mapped;
         try
         {
-            mapped = replyMapping.Apply(reply);
+            mapped = replyMapping.ApplyTraced(reply);
         }
         catch (MappingException e)
         {

@@ -86,7 +86,25 @@ public sealed class UpstreamClient : IDisposable
         return CallAsync(_ => buildRequest(), reply => interpret(reply.Status, reply.Body), cancellationToken);
     }
 
+    /// <summary>The call as a span (<c>upstream {name}</c>) whose status is the failure kind, never its message.</summary>
     private async Task<T> CallAsync<T>(
+        Func<string, HttpRequestMessage> buildRequest,
+        Func<Reply, T> interpret,
+        CancellationToken cancellationToken)
+    {
+        using var activity = UpstreamActivities.StartCall(Name);
+        try
+        {
+            return await CallThroughPipelineAsync(buildRequest, interpret, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpstreamException e)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Failure.ToString());
+            throw;
+        }
+    }
+
+    private async Task<T> CallThroughPipelineAsync<T>(
         Func<string, HttpRequestMessage> buildRequest,
         Func<Reply, T> interpret,
         CancellationToken cancellationToken)
@@ -226,7 +244,7 @@ public sealed class UpstreamClient : IDisposable
     };
 
     /// <summary>Adds the upstream's strategies, outermost first.</summary>
-    internal static void ConfigurePipeline(ResiliencePipelineBuilder builder, UpstreamOptions o)
+    internal static void ConfigurePipeline(ResiliencePipelineBuilder builder, UpstreamOptions o, CircuitBreakerStateProvider? breakerState = null)
     {
         builder.AddConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = o.MaxConcurrency, QueueLimit = o.QueueLimit })
             .AddTimeout(o.TotalTimeout);
@@ -249,6 +267,7 @@ public sealed class UpstreamClient : IDisposable
                 MinimumThroughput = o.BreakerMinimumThroughput,
                 SamplingDuration = o.BreakerSamplingDuration,
                 BreakDuration = o.BreakerBreakDuration,
+                StateProvider = breakerState,
             })
             .AddTimeout(o.AttemptTimeout);
     }

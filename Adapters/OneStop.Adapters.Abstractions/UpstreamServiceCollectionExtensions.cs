@@ -43,6 +43,8 @@ public static class UpstreamServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<UpstreamBreakerStates>();
 
         // Polly logs each attempt's result; by default that is the result's ToString(), i.e. the citizen's record.
         // Log its type only: personal data stays out of logs whatever level an operator sets.
@@ -50,7 +52,7 @@ public static class UpstreamServiceCollectionExtensions
         services.AddResiliencePipeline(PipelineKey(name), (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<UpstreamOptions>>().Get(name);
-            UpstreamClient.ConfigurePipeline(builder, options);
+            UpstreamClient.ConfigurePipeline(builder, options, context.ServiceProvider.GetRequiredService<UpstreamBreakerStates>().For(name));
         });
 
         services.TryAddKeyedSingleton(name, (sp, _) =>
@@ -73,6 +75,8 @@ public static class UpstreamServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
         services.AddResiliencePipelineRegistry<string>();
+        services.AddMetrics();
+        services.TryAddSingleton<UpstreamBreakerStates>();
         services.TryAddSingleton<UpstreamClientFactory>();
         return services;
     }
@@ -96,14 +100,14 @@ public static class UpstreamServiceCollectionExtensions
 /// hub's resilience registry under the key given (so its events reach the same telemetry as the others'); give a
 /// new key when the settings change, since a registered pipeline keeps its settings.
 /// </summary>
-public sealed class UpstreamClientFactory(ResiliencePipelineRegistry<string> pipelines, TimeProvider time)
+public sealed class UpstreamClientFactory(ResiliencePipelineRegistry<string> pipelines, TimeProvider time, UpstreamBreakerStates breakers)
 {
     public UpstreamClient Create(string name, UpstreamOptions options, string pipelineKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(pipelineKey);
-        var pipeline = pipelines.GetOrAddPipeline(pipelineKey, builder => UpstreamClient.ConfigurePipeline(builder, options));
+        var pipeline = pipelines.GetOrAddPipeline(pipelineKey, builder => UpstreamClient.ConfigurePipeline(builder, options, breakers.For(name)));
         var http = UpstreamServiceCollectionExtensions.CreateHttpClient(options);
         return new UpstreamClient(name, http, options, pipeline, UpstreamAuthentication.FromOptions(new UpstreamAuthContext(name, http, options, time)));
     }

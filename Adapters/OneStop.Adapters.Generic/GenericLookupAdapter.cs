@@ -45,7 +45,7 @@ internal sealed class GenericLookupAdapter(GenericUpstreamClients clients) : IGe
         source["ma_yeu_cau"] ??= call.RequestId;
 
         // A request the mapping cannot build is the caller's mistake: MappingException goes back as INVALID_ARGUMENT.
-        var request = requestMapping.Apply(source) as JsonObject
+        var request = requestMapping.ApplyTraced(source) as JsonObject
             ?? throw new InvalidOperationException($"mapping {requestMapping.VersionTag} produced no request object");
 
         return upstream.Protocol == UpstreamProtocol.Soap
@@ -117,7 +117,7 @@ internal sealed class GenericLookupAdapter(GenericUpstreamClients clients) : IGe
         JsonNode? mapped;
         try
         {
-            mapped = replyMapping.Apply(reply);
+            mapped = replyMapping.ApplyTraced(reply);
         }
         catch (MappingException e)
         {

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Grpc.AspNetCore.HealthChecks;
+using OneStop.Hub.Diagnostics;
 using OneStop.Hub.Grpc.Internal;
 
 namespace OneStop.Hub.Grpc;
@@ -24,7 +26,12 @@ public static class GrpcEndpoints
             o.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks();
+        // grpc.health.v1 follows readiness (/health/ready): the checks tagged ready, run when asked.
+        builder.Services.AddGrpcHealthChecks(o =>
+        {
+            o.Services.Map("", (HealthCheckMapContext c) => c.Tags.Contains(HubHealth.Ready));
+            o.UseHealthChecksCache = false;
+        });
         return builder;
     }
 

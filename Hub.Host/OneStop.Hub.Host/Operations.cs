@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using OneStop.Hub.Diagnostics;
 using Prometheus;
 
 namespace OneStop.Hub.Host;
@@ -11,19 +13,36 @@ public static class Operations
     public static WebApplicationBuilder AddOneStopOperations(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck<MappingsReadinessCheck>("mappings", tags: [HubHealth.Ready]);
+        builder.Services.AddSingleton<Internal.ReadinessGauge>();
+        builder.Services.AddSingleton<Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheckPublisher>(sp => sp.GetRequiredService<Internal.ReadinessGauge>());
+        builder.Services.Configure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckPublisherOptions>(o =>
+        {
+            o.Predicate = c => c.Tags.Contains(HubHealth.Ready);
+            o.Delay = TimeSpan.FromSeconds(1);
+            o.Period = TimeSpan.FromSeconds(10);
+        });
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HubMetrics>());
         builder.Services.AddHostedService<Internal.StartupReport>();
+        builder.AddOneStopTracing();
+        builder.AddOneStopConsole();
         return builder;
     }
 
-    /// <summary><c>/health</c> (plain status text) and <c>/metrics</c> (Prometheus text format) on the HTTP/1.1 port.</summary>
+    /// <summary>
+    /// On the HTTP/1.1 port: <c>/health/live</c> (the process answers), <c>/health/ready</c> (every check tagged
+    /// <see cref="HubHealth.Ready"/>: Kafka, mappings, evidence chain, consumers; 503 and JSON naming what is not ready),
+    /// <c>/health</c> (every check) and <c>/metrics</c> (Prometheus text format).
+    /// </summary>
     public static WebApplication MapOneStopOperations(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = Internal.HealthJson.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HubHealth.Ready), ResponseWriter = Internal.HealthJson.WriteAsync });
         app.MapHealthChecks("/health");
         app.MapMetrics("/metrics", app.Services.GetRequiredService<HubMetrics>().Registry);
+        app.MapOneStopConsole();
         return app;
     }
 
@@ -36,25 +55,45 @@ public static class Operations
 }
 
 /// <summary>
-/// Publishes this host's .NET meters (lookups, resilience events, Kestrel, HttpClient) in Prometheus format,
-/// in a registry of its own. Started with the host rather than on the first scrape, so nothing measured
-/// before the first scrape is missed.
+/// Publishes this host's .NET meters (lookups, evidence, breakers, mapping reloads, resilience events, Kestrel,
+/// ASP.NET Core), the HttpClient and runtime meters, and process statistics in Prometheus format, in a registry of
+/// its own. Started with the host rather than on the first scrape, so nothing measured before the first scrape is
+/// missed.
 /// </summary>
-internal sealed class HubMetrics(IMeterFactory meters) : IHostedService, IDisposable
+internal sealed class HubMetrics(IMeterFactory meters, IServiceProvider services) : IHostedService, IDisposable
 {
+    /// <summary>Meters that are not made by the host's factory: HttpClient (upstream calls), the runtime, Polly.</summary>
+    private static readonly HashSet<string> SharedMeters = new(StringComparer.Ordinal)
+    {
+        "System.Net.Http", "System.Net.NameResolution", "System.Runtime", "Polly",
+    };
+
     private IDisposable? _adapter;
 
     public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        DotNetStats.Register(Registry); // process_* (CPU, memory, handles, start time) and dotnet_* (GC)
         _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
             MetricFactory = Metrics.WithCustomRegistry(Registry),
-            // Meters made by this host's factory, and Polly's own meter (resilience events).
-            InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter.Scope, meters) || instrument.Meter.Name == "Polly",
+            InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter.Scope, meters) || SharedMeters.Contains(instrument.Meter.Name),
         });
+
+        // Rare events are exported from the start at zero, so an alert on their increase has a series to watch.
+        var hub = meters.Create(HubMetricNames.Meter);
+        hub.CreateCounter<long>(HubMetricNames.EvidenceFailed, description: "Evidence entries Kafka did not take (gaps in the chain)").Add(0);
+        var reloads = hub.CreateCounter<long>(HubMetricNames.MappingReloads, description: "Mapping folder reloads, by outcome (swapped, refused, unchanged)");
+        foreach (var outcome in new[] { "swapped", "refused" })
+        {
+            reloads.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+
+        // These gauges exist from the start, before the first upstream call and the first readiness check.
+        _ = services.GetService<OneStop.Adapters.UpstreamBreakerStates>();
+        _ = services.GetService<Internal.ReadinessGauge>();
         return Task.CompletedTask;
     }
 

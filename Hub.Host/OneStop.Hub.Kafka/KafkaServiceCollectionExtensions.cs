@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using OneStop.Hub.Diagnostics;
 using OneStop.Hub.Dossiers;
 using OneStop.Hub.Kafka.Internal;
 
@@ -35,7 +36,12 @@ public static class KafkaServiceCollectionExtensions
         services.RemoveAll<OneStop.Hub.Evidence.IEvidenceRecorder>();
         services.AddSingleton<OneStop.Hub.Evidence.IEvidenceRecorder>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
         services.TryAddSingleton<OneStop.Hub.Evidence.IEvidenceStore>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
-        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
+        services.TryAddSingleton<EvidenceReadiness>();
+        services.TryAddSingleton<ConsumerAssignments>();
+        services.AddHealthChecks()
+            .AddCheck<KafkaHealthCheck>("kafka", tags: [HubHealth.Ready])
+            .AddCheck<EvidenceReadinessCheck>("evidence", tags: [HubHealth.Ready])
+            .AddCheck<ConsumersReadinessCheck>("consumers", tags: [HubHealth.Ready]);
         return builder;
     }
 }

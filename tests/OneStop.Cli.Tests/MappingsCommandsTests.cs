@@ -111,6 +111,19 @@ public sealed class MappingsCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Test_of_a_folder_without_mapping_files_exits_1_and_says_nothing_was_checked()
+    {
+        Directory.CreateDirectory(temp);
+        File.WriteAllText(Path.Combine(temp, "README.txt"), "not a mapping");
+
+        var (exit, output, error) = Run("mappings", "test", temp);
+
+        exit.ShouldBe(1);
+        error.ShouldContain("no mapping files (*.yaml)");
+        output.ShouldNotContain("samples passed");
+    }
+
+    [Fact]
     public void List_shows_id_version_and_schemas()
     {
         var (exit, output, _) = Run("mappings", "list", Shipped);

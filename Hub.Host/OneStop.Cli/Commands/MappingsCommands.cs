@@ -23,7 +23,7 @@ public static class MappingsCommands
         mappings.Subcommands.Add(Test());
         mappings.Subcommands.Add(List());
         mappings.Subcommands.Add(Schemas());
-        mappings.Subcommands.Add(MappingsHubCommands.Status());
+        mappings.Subcommands.Add(Status());
         mappings.Subcommands.Add(MappingsHubCommands.Shadow(FolderArgument()));
         return mappings;
     }
@@ -48,6 +48,13 @@ public static class MappingsCommands
             if (!TryCheck(parse.GetValue(folder)!, error, out var report))
             {
                 return 2;
+            }
+
+            if (report.Catalog is { All.Count: 0, Upstreams.Count: 0 })
+            {
+                // Nothing to check is not a pass: a wrong folder must not look like a green build.
+                error.WriteLine($"error: no mapping files (*.yaml) in {report.Folder}: nothing was checked");
+                return 1;
             }
 
             if (report.Catalog is { } catalog)
@@ -174,6 +181,46 @@ public static class MappingsCommands
             }
 
             return checkOnly && stale > 0 ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var json = HubCall.JsonOption();
+        var command = new Command("status", "The mappings a running hub has in force, and its last reload and last refused change") { json };
+        HubCall.SetAction(command, async (parse, channel, headers, ct) =>
+        {
+            var client = new Grpc.V1.MappingAdminService.MappingAdminServiceClient(channel);
+            var list = await client.ListMappingsAsync(new Grpc.V1.ListMappingsRequest(), headers, cancellationToken: ct).ConfigureAwait(false);
+            var report = await client.GetReloadReportAsync(new Grpc.V1.GetReloadReportRequest(), headers, cancellationToken: ct).ConfigureAwait(false);
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync($"{{\"mappings\": {HubCall.ToJson(list)},\n\"reload\": {HubCall.ToJson(report)}}}").ConfigureAwait(false);
+                return 0;
+            }
+
+            await output.WriteLineAsync($"folder {list.Folder}, digest {list.Digest[..Math.Min(12, list.Digest.Length)]}, active since {list.ActiveSince}").ConfigureAwait(false);
+            await HubCall.WriteTableAsync(output, ["MAPPING", "VERSION", "FILE", "SAMPLES", "LOADED AT"],
+                list.Mappings.Select(m => (IReadOnlyList<string>)[m.Id, m.Version, m.File, m.SampleCount.ToString(System.Globalization.CultureInfo.InvariantCulture), m.LoadedAt])
+                    .Concat(list.Upstreams.Select(u => (IReadOnlyList<string>)[$"upstream {u.Id}", u.Version, u.File, "-", u.LoadedAt]))).ConfigureAwait(false);
+            foreach (var (label, r) in new[] { ("last reload", report.LastReload), ("last refused", report.LastRefused) })
+            {
+                if (r is null)
+                {
+                    await output.WriteLineAsync($"{label}: none").ConfigureAwait(false);
+                    continue;
+                }
+
+                await output.WriteLineAsync($"{label}: {r.Outcome} at {r.Time}, {r.SamplesPassed} samples passed, {r.SamplesFailed} failed{(r.Changed.Count > 0 ? ", changed " + string.Join(", ", r.Changed) : "")}").ConfigureAwait(false);
+                foreach (var e in r.Errors)
+                {
+                    await output.WriteLineAsync($"  {e.File}: {e.FieldPath}: {e.Rule}").ConfigureAwait(false);
+                }
+            }
+
+            return 0;
         });
         return command;
     }

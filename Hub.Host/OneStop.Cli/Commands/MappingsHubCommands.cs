@@ -9,8 +9,7 @@ using OneStop.Mappings;
 namespace OneStop.Cli.Commands;
 
 /// <summary>
-/// <c>mappings status</c> and <c>mappings shadow FOLDER</c>: a running hub's mappings in force
-/// (<c>MappingAdminService/ListMappings</c>), and a shadow run of a candidate folder against the hub's recent inputs
+/// <c>mappings shadow FOLDER</c>: a shadow run of a candidate folder against the hub's recent inputs
 /// (<c>MappingAdminService/ShadowRun</c>), over the hub's gRPC port with an admin key.
 /// </summary>
 public static class MappingsHubCommands
@@ -32,43 +31,6 @@ public static class MappingsHubCommands
         Description = $"API key of a client with the right MappingAdminService/* (default: ${EvidenceCommands.ApiKeyVariable}, else the demo key)",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(EvidenceCommands.ApiKeyVariable) is { Length: > 0 } k ? k : "onestop-demo-key",
     };
-
-    internal static Command Status()
-    {
-        var hub = HubOption();
-        var key = KeyOption();
-        var command = new Command("status", "The mappings and upstream definitions a running hub has in force (MappingAdminService/ListMappings)") { hub, key };
-        command.SetAction(async (parse, ct) =>
-        {
-            var output = parse.InvocationConfiguration.Output;
-            try
-            {
-                using var channel = GrpcChannel.ForAddress(parse.GetValue(hub)!);
-                var reply = await new MappingAdminService.MappingAdminServiceClient(channel)
-                    .ListMappingsAsync(new ListMappingsRequest(), Headers(parse.GetValue(key)!), cancellationToken: ct).ConfigureAwait(false);
-                await output.WriteLineAsync($"folder {reply.Folder}").ConfigureAwait(false);
-                await output.WriteLineAsync($"digest {reply.Digest}, in force since {reply.ActiveSince}").ConfigureAwait(false);
-                await output.WriteLineAsync($"{"mapping",-28} {"version",-8} {"samples",-8} loaded at").ConfigureAwait(false);
-                foreach (var m in reply.Mappings)
-                {
-                    await output.WriteLineAsync($"{m.Id,-28} {m.Version,-8} {m.SampleCount,-8} {m.LoadedAt}").ConfigureAwait(false);
-                }
-
-                foreach (var u in reply.Upstreams)
-                {
-                    await output.WriteLineAsync($"{"upstreams/" + u.Id,-28} {u.Version,-8} {u.Protocol,-8} {u.LoadedAt}  ({u.RequestMapping}, {u.ReplyMapping})").ConfigureAwait(false);
-                }
-
-                return 0;
-            }
-            catch (RpcException e)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.StatusCode}: {e.Status.Detail}").ConfigureAwait(false);
-                return Unreachable;
-            }
-        });
-        return command;
-    }
 
     internal static Command Shadow(Argument<string> folder)
     {

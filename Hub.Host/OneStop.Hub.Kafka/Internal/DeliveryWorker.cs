@@ -28,6 +28,7 @@ internal sealed partial class DeliveryWorker(
     KafkaDossierEventLog log,
     IEvidenceRecorder evidence,
     TimeProvider time,
+    ConsumerAssignments assignments,
     ILogger logger)
 {
     private readonly Dictionary<TopicPartition, DateTimeOffset> _resumeAt = [];
@@ -58,6 +59,7 @@ internal sealed partial class DeliveryWorker(
         .SetPartitionsAssignedHandler((_, assigned) =>
         {
             _needsCatchUp = true;
+            assignments.Assigned(Destination, assigned.Count);
             LogAssigned(Destination, string.Join(",", assigned.Select(p => p.Partition.Value)));
         })
         .SetPartitionsRevokedHandler((c, revoked) =>
@@ -81,6 +83,7 @@ internal sealed partial class DeliveryWorker(
                     continue;
                 }
 
+                using var span = KafkaTracing.StartProcess(cr, Destination);
                 if (_needsCatchUp)
                 {
                     // The previous owner of these partitions may have written checkpoints just before it went away.
@@ -267,6 +270,7 @@ internal sealed partial class DeliveryWorker(
         }
 
         attempts.Count++;
+        using var span = Diagnostics.HubActivities.StartDeliveryAttempt(Destination, e.EventId, attempts.Count, replay);
         try
         {
             var receipt = await adapter.DeliverAsync(e, new Adapters.DeliveryCall($"{e.EventId}:{Destination}", attempts.Count), ct).ConfigureAwait(false);
@@ -276,6 +280,7 @@ internal sealed partial class DeliveryWorker(
         }
         catch (UpstreamException u) when (!ct.IsCancellationRequested)
         {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, u.Failure.ToString());
             await RecordAsync(replay ? "Replay" : "Delivery", e, u.Failure.ToString(), null, ct).ConfigureAwait(false);
             var transient = u.Failure is UpstreamFailure.Unavailable or UpstreamFailure.Timeout;
             if (transient)

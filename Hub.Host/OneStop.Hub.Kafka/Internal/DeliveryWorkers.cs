@@ -17,6 +17,7 @@ internal sealed class DeliveryWorkers(
     KafkaDossierEventLog log,
     IEvidenceRecorder evidence,
     TimeProvider time,
+    ConsumerAssignments assignments,
     ILoggerFactory loggers) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,7 +25,7 @@ internal sealed class DeliveryWorkers(
         var snapshot = new KafkaOptionsSnapshot(kafka.Value, delivery.Value);
         var runs = adapters.Select(adapter =>
         {
-            var worker = new DeliveryWorker(adapter, cluster, topics, snapshot, projection, log, evidence, time,
+            var worker = new DeliveryWorker(adapter, cluster, topics, snapshot, projection, log, evidence, time, assignments,
                 loggers.CreateLogger($"OneStop.Hub.Kafka.Delivery.{adapter.Destination}"));
             return Task.Factory.StartNew(() => worker.Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }).ToList();

@@ -58,7 +58,9 @@ internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
     {
         try
         {
-            await _producer.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value }, cancellationToken).ConfigureAwait(false);
+            var message = new Message<string, byte[]> { Key = key, Value = value };
+            using var activity = KafkaTracing.StartPublish(topic, message);
+            await _producer.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
         }
         catch (ProduceException<string, byte[]> e)
         {

@@ -3,12 +3,13 @@ using Microsoft.Extensions.Hosting;
 namespace OneStop.Hub.Kafka.Internal;
 
 /// <summary>Connects to (or starts) the cluster and resumes the evidence chain while the host starts, so a missing cluster stops the start instead of the first call.</summary>
-internal sealed class KafkaStartup(KafkaCluster cluster, Evidence.KafkaEvidenceRecorder evidence) : IHostedService
+internal sealed class KafkaStartup(KafkaCluster cluster, Evidence.KafkaEvidenceRecorder evidence, EvidenceReadiness readiness) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         _ = cluster.BootstrapServers;
-        return evidence.StartAsync(cancellationToken);
+        await evidence.StartAsync(cancellationToken).ConfigureAwait(false);
+        readiness.MarkRestored();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

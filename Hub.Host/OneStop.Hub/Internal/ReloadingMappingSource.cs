@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +40,7 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
     private volatile MappingReloadReport? _lastRefused;
     private string _lastAttempted;
     private int _disposed;
+    private readonly Counter<long> _reloads;
 
     public ReloadingMappingSource(
         IOptions<MappingsOptions> options,
@@ -46,9 +48,13 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
         IEvidenceRecorder evidence,
         TimeProvider time,
         ILogger<ReloadingMappingSource> logger,
+        IMeterFactory meters,
         ShadowWindow? shadowWindow = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(meters);
+        _reloads = meters.Create(Lookups.LookupService.MeterName)
+            .CreateCounter<long>(Diagnostics.HubMetricNames.MappingReloads, description: "Mapping folder reloads, by outcome (swapped, refused, unchanged)");
         _options = options.Value;
         _folder = _options.ResolvedPath;
         _checks = [.. checks];
@@ -259,6 +265,7 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
                 var refused = new MappingReloadReport(NewId(), now, MappingReloadReport.Refused, errors, ChangedFiles(active.Catalog), passed, failed, active.Catalog.Digest);
                 _lastReload = refused;
                 _lastRefused = refused;
+                _reloads.Add(1, new KeyValuePair<string, object?>("outcome", refused.Outcome));
                 LogRefused(refused.Id, errors.Count, active.Catalog.Digest, string.Join(Environment.NewLine + "  ", errors));
                 await RecordAsync(refused, attempted, candidate is null ? [] : Changes(active.Catalog, candidate)).ConfigureAwait(false);
                 return refused;
@@ -268,6 +275,7 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
             {
                 var unchanged = new MappingReloadReport(NewId(), now, MappingReloadReport.Unchanged, [], [], passed, failed, active.Catalog.Digest);
                 _lastReload = unchanged;
+                _reloads.Add(1, new KeyValuePair<string, object?>("outcome", unchanged.Outcome));
                 LogUnchanged(unchanged.Id);
                 return unchanged;
             }
@@ -276,6 +284,7 @@ internal sealed partial class ReloadingMappingSource : IMappingSource, IMappingA
             _active = NewActive(candidate, now, LoadedAt(candidate, active, now)); // the swap: one reference write
             var swapped = new MappingReloadReport(NewId(), now, MappingReloadReport.Swapped, [], changes, passed, failed, candidate.Digest);
             _lastReload = swapped;
+            _reloads.Add(1, new KeyValuePair<string, object?>("outcome", swapped.Outcome));
             LogSwapped(swapped.Id, string.Join(", ", changes), candidate.All.Count, passed);
             await RecordAsync(swapped, attempted, changes.Where(c => !c.StartsWith('-')).ToList()).ConfigureAwait(false);
             return swapped;

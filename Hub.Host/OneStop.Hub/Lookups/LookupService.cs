@@ -42,8 +42,8 @@ public sealed partial class LookupService
         _access = access;
         _logger = logger;
         var meter = meters.Create(MeterName);
-        _lookups = meter.CreateCounter<long>("onestop.lookups", description: "Lookups answered, by operation and outcome");
-        _duration = meter.CreateHistogram<double>("onestop.lookup.duration", unit: "s", description: "Lookup time including the upstream call");
+        _lookups = meter.CreateCounter<long>(Diagnostics.HubMetricNames.Lookups, description: "Lookups answered, by operation and outcome");
+        _duration = meter.CreateHistogram<double>(Diagnostics.HubMetricNames.LookupDuration, unit: "s", description: "Lookup time including the upstream call");
     }
 
     public Task<LookupResult<CongDan>> VerifyCitizenAsync(CitizenQuery query, CancellationToken cancellationToken) =>

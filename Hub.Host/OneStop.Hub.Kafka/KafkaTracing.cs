@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using OneStop.Hub.Diagnostics;
+
+namespace OneStop.Hub.Kafka;
+
+/// <summary>
+/// W3C trace context through Kafka record headers (<c>traceparent</c>, <c>tracestate</c>), so one trace shows a
+/// publish and every later delivery of it. Producer spans inject; consumer spans continue the producer's trace.
+/// </summary>
+public static class KafkaTracing
+{
+    public const string TraceParentHeader = "traceparent";
+    public const string TraceStateHeader = "tracestate";
+
+    /// <summary>A producer span for one record, its context written into the record's headers.</summary>
+    public static Activity? StartPublish<TKey, TValue>(string topic, Message<TKey, TValue> message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var activity = HubActivities.Source.StartActivity($"{topic} publish", ActivityKind.Producer);
+        if (activity is not null)
+        {
+            activity.SetTag("messaging.system", "kafka");
+            activity.SetTag("messaging.operation.type", "send");
+            activity.SetTag("messaging.destination.name", topic);
+        }
+
+        Inject(activity ?? Activity.Current, message.Headers ??= new Headers());
+        return activity;
+    }
+
+    /// <summary>
+    /// A consumer span for one record a destination's worker processes, child of the span that produced it (read
+    /// from the record's headers). Dispose it when the record is done.
+    /// </summary>
+    public static Activity? StartProcess<TKey, TValue>(ConsumeResult<TKey, TValue> record, string destination)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var parent = Extract(record.Message?.Headers);
+        var activity = HubActivities.Source.StartActivity($"{record.Topic} process", ActivityKind.Consumer, parent);
+        if (activity is not null)
+        {
+            activity.SetTag("messaging.system", "kafka");
+            activity.SetTag("messaging.operation.type", "process");
+            activity.SetTag("messaging.destination.name", record.Topic);
+            activity.SetTag("messaging.destination.partition.id", record.Partition.Value.ToString(CultureInfo.InvariantCulture));
+            activity.SetTag("messaging.kafka.offset", record.Offset.Value);
+            activity.SetTag("onestop.destination", destination);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Writes <paramref name="activity"/>'s W3C context into <paramref name="headers"/> (replacing any there).</summary>
+    public static void Inject(Activity? activity, Headers headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        if (activity is null || activity.IdFormat != ActivityIdFormat.W3C)
+        {
+            return;
+        }
+
+        headers.Remove(TraceParentHeader);
+        headers.Remove(TraceStateHeader);
+        headers.Add(TraceParentHeader, Encoding.ASCII.GetBytes(activity.Id!));
+        if (!string.IsNullOrEmpty(activity.TraceStateString))
+        {
+            headers.Add(TraceStateHeader, Encoding.ASCII.GetBytes(activity.TraceStateString));
+        }
+    }
+
+    /// <summary>The W3C context in <paramref name="headers"/>, or default when there is none (or it does not parse).</summary>
+    public static ActivityContext Extract(Headers? headers)
+    {
+        if (headers is null || !headers.TryGetLastBytes(TraceParentHeader, out var parent))
+        {
+            return default;
+        }
+
+        var state = headers.TryGetLastBytes(TraceStateHeader, out var s) ? Encoding.ASCII.GetString(s) : null;
+        return ActivityContext.TryParse(Encoding.ASCII.GetString(parent), state, isRemote: true, out var context) ? context : default;
+    }
+}
