@@ -9,6 +9,7 @@ using OneStop.Adapters.Postal;
 using OneStop.Hub;
 using OneStop.Hub.Grpc;
 using OneStop.Hub.Host;
+using OneStop.Hub.Host.Inbound;
 using OneStop.Hub.Host.Security;
 using OneStop.Hub.Kafka;
 using OneStop.Hub.Soap;
@@ -29,6 +30,7 @@ builder.AddPostalAdapter();
 builder.AddGenericUpstreams();
 builder.AddOneStopGrpc();
 builder.AddOneStopSoap();
+builder.AddOneStopInbound();
 builder.AddOneStopOperations();
 
 var app = builder.Build();
@@ -38,6 +40,7 @@ app.MapOneStopGrpc();
 app.MapOneStopSoap();
 app.MapOneStopOperations();
 app.MapOneStopEvidence();
+app.MapOneStopInbound();
 
 app.Run();
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using OneStop.Schemas.Canonical;
 
 namespace OneStop.Hub.Inbound;
@@ -38,19 +37,6 @@ public interface IAttachmentStore
     Task<Stream?> OpenAsync(string sha256, CancellationToken cancellationToken);
 }
 
-/// <summary>The national portal's pull and catalogue services, with the same session login as delivery.</summary>
-public interface IPortalInboundClient
-{
-    /// <summary><c>DanhSachHoSo {donViXuLy, ngayNhan1, ngayNhan2}</c>: codes of dossiers received in the window (inclusive days).</summary>
-    Task<IReadOnlyList<string>> ListAsync(string agency, DateOnly from, DateOnly to, CancellationToken cancellationToken);
-
-    /// <summary><c>TraCuuHoSo {mahoso}</c>: the dossier's detail (DongBoHoSoMC item shape), or null when the portal has none.</summary>
-    Task<JsonObject?> DetailAsync(string agency, string maHoSo, CancellationToken cancellationToken);
-
-    /// <summary><c>LayTaiLieuHoSo {duongdanteptin}</c>: the file's bytes.</summary>
-    Task<byte[]> FileAsync(string agency, string path, CancellationToken cancellationToken);
-}
-
 /// <summary>Which receiving agencies this hub instance pulls for now (one instance per agency at a time).</summary>
 public interface IAgencyOwnership
 {
@@ -67,6 +53,14 @@ public sealed record InboundItemResult(string? MaHoSo, string Status, string? Er
     public const string Accepted = "accepted";
     public const string Duplicate = "duplicate";
     public const string Invalid = "invalid";
+
+    /// <summary>The answer's message: <c>2 accepted, 1 duplicate, 0 invalid</c>.</summary>
+    public static string Summary(IReadOnlyCollection<InboundItemResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        return FormattableString.Invariant(
+            $"{results.Count(r => r.Status == Accepted)} accepted, {results.Count(r => r.Status == Duplicate)} duplicate, {results.Count(r => r.Status == Invalid)} invalid");
+    }
 }
 
 /// <summary>A message handed to a subscriber.</summary>
