@@ -19,8 +19,8 @@ public sealed class KafkaTopics(IOptions<KafkaOptions> options)
     /// <summary>Inbound dossiers and postal tracking for one-stop systems, keyed by the receiving agency (DonViXuLy).</summary>
     public string Inbound => $"{_prefix}.inbound";
 
-    /// <summary>The inbound flow's keyed state (compacted): pull cursors, seen dossiers, subscriber positions, postal cursor, catalogue.</summary>
-    public string InboundState => $"{_prefix}.inbound-state";
+    /// <summary>A compacted topic of the inbound flow's state (seen dossiers, pull cursors, subscriber positions), one per table.</summary>
+    public string InboundTable(string table) => $"{_prefix}.{table}";
 
     /// <summary>Ownership of pull jobs: an instance pulls for the agencies whose partition the group assigned it.</summary>
     public string InboundPullOwners => $"{_prefix}.inbound-pull-owners";

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using OneStop.Hub.Inbound;
 using OneStop.Schemas.Canonical;
 
@@ -83,29 +82,4 @@ internal sealed class AgencyPartitions(KafkaCluster cluster)
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build();
         return admin.GetMetadata(t, TimeSpan.FromSeconds(15)).Topics.Single().Partitions.Count;
     });
-}
-
-internal static class KafkaTopicsSetup
-{
-    /// <summary>
-    /// On a real cluster, creates <paramref name="topic"/> compacted when it does not exist (an existing topic is left as
-    /// it is). The embedded mock cluster cannot create topics (the call times out) and keeps everything anyway.
-    /// </summary>
-    public static void EnsureCompacted(KafkaCluster cluster, IAdminClient admin, string topic)
-    {
-        if (cluster.IsEmbedded)
-        {
-            return;
-        }
-
-        try
-        {
-            admin.CreateTopicsAsync(
-                [new TopicSpecification { Name = topic, NumPartitions = 4, ReplicationFactor = -1, Configs = new() { ["cleanup.policy"] = "compact" } }],
-                new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(10) }).GetAwaiter().GetResult();
-        }
-        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.TopicAlreadyExists or ErrorCode.NoError))
-        {
-        }
-    }
 }

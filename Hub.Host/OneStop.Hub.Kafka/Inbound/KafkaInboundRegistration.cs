@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OneStop.Hub.Inbound;
 using OneStop.Hub.Kafka.Inbound;
+using OneStop.Hub.Kafka.State;
 
 namespace OneStop.Hub.Kafka;
 
@@ -14,9 +15,12 @@ public static class KafkaInboundRegistration
         services.TryAddSingleton<AgencyPartitions>();
         services.TryAddSingleton<KafkaInboundLog>();
         services.TryAddSingleton<IInboundLog>(sp => sp.GetRequiredService<KafkaInboundLog>());
-        services.TryAddSingleton<KafkaInboundState>();
-        services.TryAddSingleton<IInboundState>(sp => sp.GetRequiredService<KafkaInboundState>());
-        services.AddHostedService(sp => sp.GetRequiredService<KafkaInboundState>());
+        foreach (var table in KafkaInboundState.Tables)
+        {
+            services.AddKafkaStateTable(table, topics => topics.InboundTable(table));
+        }
+
+        services.TryAddSingleton<IInboundState, KafkaInboundState>();
         services.TryAddSingleton<IInboundSubscriptions, KafkaInboundSubscriptions>();
         services.TryAddSingleton<KafkaAgencyOwnership>();
         services.TryAddSingleton<IAgencyOwnership>(sp => sp.GetRequiredService<KafkaAgencyOwnership>());
