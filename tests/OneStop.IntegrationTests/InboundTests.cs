@@ -40,6 +40,7 @@ public sealed class InboundFixture : IAsyncLifetime
         settings["Inbound:InitialBackoff"] = "00:00:00.200";
         settings["Inbound:MaxBackoff"] = "00:00:01";
         settings["Inbound:AttachmentsPath"] = Attachments;
+        settings["Inbound:PostalTrackingInterval"] = "00:00:01";
         settings["Security:Clients:agency-one:ApiKeyHash"] = ApiKeys.Hash(AgencyOneKey);
         settings["Security:Clients:agency-one:Operations:0"] = "InboundService/*";
         settings["Security:Clients:agency-one:Agencies:0"] = AgencyOne;
@@ -265,5 +266,51 @@ public sealed class InboundTests(InboundFixture fixture) : IClassFixture<Inbound
             portal.Close();
             system.Close();
         }
+    }
+
+    [Fact]
+    public async Task Events_for_a_dossier_submitted_on_the_portal_are_reported_back_with_DongBoTrangThaiHoSo_not_synced_as_a_new_dossier()
+    {
+        var portal = fixture.Systems.Destinations.Portal;
+        var online = portal.SubmitOnline("000.00.06.H56");
+        var dossiers = new DossierService.DossierServiceClient(fixture.Hub.Grpc.WithApiKey());
+        var published = DossierRoutingTests.Event(online.MaHoSo, 4, $"status-back-{online.MaHoSo}");
+        published.DonViXuLy = "000.00.06.H56";
+        published.TuDvcqg = true;
+
+        await dossiers.PublishEventAsync(published, cancellationToken: Ct);
+
+        await Eventually.True(() => portal.FindOnline(online.MaHoSo)!.StatusPushes.Count == 1, "the portal receives DongBoTrangThaiHoSo", Wait, cancellationToken: Ct);
+        var pushed = JsonNode.Parse(portal.FindOnline(online.MaHoSo)!.StatusPushes.Single())!.AsObject();
+        pushed["MaHoSo"]!.GetValue<string>().ShouldBe(online.MaHoSo);
+        pushed["TrangThai"]!.GetValue<string>().ShouldBe("4");
+        pushed["NgayXuLy"]!.GetValue<string>().Length.ShouldBe(14);
+        portal.SideEffectsFor(online.MaHoSo).Select(e => e.Operation).ShouldBe(["DongBoTrangThaiHoSo"]);
+        portal.FindDossier(online.MaHoSo).ShouldBeNull("a dossier of the portal is not synced back as a dossier of the province");
+    }
+
+    [Fact]
+    public async Task Postal_tracking_of_a_result_sent_by_post_reaches_the_dossiers_agency_as_postal_tracking_messages()
+    {
+        const string agency = "000.00.07.H56";
+        const string maHoSo = "000.00.07.H56-261125-0001";
+        var postal = fixture.Systems.Destinations.Postal;
+        var dossiers = new DossierService.DossierServiceClient(fixture.Hub.Grpc.WithApiKey());
+        var result = DossierRoutingTests.Event(maHoSo, 9, $"postal-{maHoSo}", hinhThuc: 1);
+        result.DonViXuLy = agency;
+        await dossiers.PublishEventAsync(result, cancellationToken: Ct);
+        await Eventually.True(() => postal.FindOrder(maHoSo) is not null, "the postal order is created", Wait, cancellationToken: Ct);
+        postal.AdvanceTracking();
+        postal.AdvanceTracking();
+
+        var messages = await Eventually.Until(
+            () => FetchAsync(ClientCalls.DemoKey, agency),
+            r => r.Count(m => m.Kind == "postal_tracking" && m.PostalTracking.MaHoSo == maHoSo) == 3,
+            "created, picked up and in transit reach the agency", Wait);
+
+        var tracking = messages.Where(m => m.Kind == "postal_tracking").Select(m => m.PostalTracking).ToList();
+        tracking.Select(t => t.Stage).ShouldBe(["created", "picked_up", "in_transit"]);
+        tracking.ShouldAllBe(t => t.PostOffice.Length > 0 && t.EventTime.Length > 0);
+        messages.ShouldAllBe(m => m.Agency == agency && m.Source == "postal");
     }
 }

@@ -32,6 +32,7 @@ public static class InboundModule
         services.TryAddSingleton<InboundIntake>();
         services.TryAddSingleton<InboundPuller>();
         services.TryAddSingleton<InboundDeliveryService>();
+        services.TryAddSingleton<PostalTrackingPoller>();
         services.AddKafkaInbound();
 
         var inbound = builder.Configuration.GetSection("Inbound").Get<InboundOptions>() ?? new InboundOptions();
@@ -44,6 +45,13 @@ public static class InboundModule
                 q.AddTrigger<InboundPullJob>(t => t.ForJob(key).WithIdentity($"inbound-pull:{agency}", "inbound").StartNow()
                     .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(inbound.PullInterval).RepeatForever()));
             }
+        });
+        services.AddQuartz(q =>
+        {
+            var key = new JobKey("postal-tracking", "inbound");
+            q.AddJob<PostalTrackingJob>(j => j.WithIdentity(key).DisallowConcurrentExecution(true));
+            q.AddTrigger<PostalTrackingJob>(t => t.ForJob(key).WithIdentity("postal-tracking", "inbound").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(inbound.PostalTrackingInterval).RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
@@ -146,4 +154,30 @@ internal sealed class InboundPullJob(InboundPuller puller, IAgencyOwnership owne
         await state.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         await puller.RunAsync(agency, cancellationToken).ConfigureAwait(false);
     }
+}
+
+/// <summary>Polls the postal tracking feed, on the one instance that owns the key <c>postal-tracking</c>.</summary>
+internal sealed partial class PostalTrackingJob(PostalTrackingPoller poller, IAgencyOwnership ownership, IInboundState state, ILogger<PostalTrackingJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        using var lease = await ownership.TryLeaseAsync("postal-tracking", cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return;
+        }
+
+        await state.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await poller.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OneStop.Adapters.UpstreamException or HubException or HttpRequestException or IOException)
+        {
+            LogFailed(e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Postal tracking poll failed ({Reason}); the cursor stays, the next run goes on from it")]
+    private partial void LogFailed(string reason);
 }

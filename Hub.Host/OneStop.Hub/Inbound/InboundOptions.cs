@@ -27,6 +27,10 @@ public sealed class InboundOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the postal operator's tracking feed is polled (one instance at a time).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PostalTrackingInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Folder of the demo attachment store (files stored once, by SHA-256). Production: an S3-compatible store.</summary>
     [Required]
     public string AttachmentsPath { get; set; } = "data/attachments";
