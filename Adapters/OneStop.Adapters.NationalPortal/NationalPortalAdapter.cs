@@ -12,7 +12,8 @@ namespace OneStop.Adapters.NationalPortal;
 /// True (it does) or False (it does not); when the portal answers that the dossier "đã tồn tại" (created
 /// meanwhile) the push is repeated as an update, and when an update finds it missing, as a create. An event
 /// that reports a processing step (<c>buoc_xu_ly</c>) is then pushed with <c>CapNhatTienDoHoSoMC</c>.
-/// Both writes carry an idempotency key derived from the hub's; without it (the real portal has none) a
+/// An event about a dossier submitted on the portal itself (<c>tu_dvcqg</c>) is reported with <c>DongBoTrangThaiHoSo</c>
+/// instead (mapping <c>portal.status.request</c>). Both writes carry an idempotency key derived from the hub's; without it (the real portal has none) a
 /// repeat is still harmless: an update with the same data, and a progress step the portal keeps once.
 /// </summary>
 internal sealed class NationalPortalAdapter(
@@ -21,6 +22,7 @@ internal sealed class NationalPortalAdapter(
 {
     public const string DossierMapping = "portal.dossier.request";
     public const string ProgressMapping = "portal.progress.request";
+    public const string StatusMapping = "portal.status.request";
 
     private const string AlreadyExists = "đã tồn tại";
     private static readonly string[] DoesNotExist = ["không tồn tại", "chưa tồn tại"];
@@ -36,6 +38,11 @@ internal sealed class NationalPortalAdapter(
     {
         ArgumentNullException.ThrowIfNull(dossierEvent);
         ArgumentNullException.ThrowIfNull(call);
+
+        if (dossierEvent.TuDvcqg)
+        {
+            return await ReportStatusAsync(dossierEvent, call, cancellationToken).ConfigureAwait(false);
+        }
 
         // One snapshot of each mapping per delivery: a reload in the middle never mixes versions.
         var dossierMapping = mappings.Get(DossierMapping);
@@ -70,6 +77,28 @@ internal sealed class NationalPortalAdapter(
             cancellationToken).ConfigureAwait(false);
         progress.ThrowUnlessOk(Destination, "CapNhatTienDoHoSoMC");
         return new DeliveryReceipt($"{sync}; CapNhatTienDoHoSoMC", $"{dossierMapping.VersionTag}, {progressMapping!.VersionTag}");
+    }
+
+    /// <summary>
+    /// A dossier submitted on the portal (tu_dvcqg) is the portal's own: the province reports its status with
+    /// <c>DongBoTrangThaiHoSo</c> (mapping <see cref="StatusMapping"/>) rather than syncing it as a dossier of its own.
+    /// </summary>
+    private async Task<DeliveryReceipt> ReportStatusAsync(DossierEvent dossierEvent, DeliveryCall call, CancellationToken cancellationToken)
+    {
+        var mapping = mappings.Get(StatusMapping);
+        var item = DeliveryRequests.Map(mapping, DeliveryRequests.Source(dossierEvent, upstream.Options), Destination);
+        var reply = await CallAsync(
+            "DongBoTrangThaiHoSo",
+            dossierEvent.DonViXuLy ?? "",
+            body =>
+            {
+                body["type"] = "1";
+                body["data"] = new JsonArray(item.DeepClone());
+            },
+            $"{call.IdempotencyKey}:DongBoTrangThaiHoSo",
+            cancellationToken).ConfigureAwait(false);
+        reply.ThrowUnlessOk(Destination, "DongBoTrangThaiHoSo");
+        return new DeliveryReceipt("DongBoTrangThaiHoSo", mapping.VersionTag);
     }
 
     private async Task<bool> ExistsAsync(string maHoSo, string maDonVi, CancellationToken ct)

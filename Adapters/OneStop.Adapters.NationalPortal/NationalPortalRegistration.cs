@@ -37,6 +37,7 @@ public static class NationalPortalRegistration
                 $"{UpstreamServiceCollectionExtensions.Section}:{Upstream}:Parameters:{DstCodeParameter} is required (the province's code on the national portal)");
         builder.Services.AddUpstream(Upstream, context => new PortalSession(context));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryAdapter, NationalPortalAdapter>());
+        builder.Services.TryAddSingleton<IPortalInboundClient, PortalInboundClient>();
         return builder;
     }
 }

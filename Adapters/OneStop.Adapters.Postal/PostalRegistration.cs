@@ -36,6 +36,7 @@ public static class PostalRegistration
             $"{UpstreamServiceCollectionExtensions.Section}:{Upstream}:Parameters needs {string.Join(", ", RequiredParameters)}");
         builder.Services.AddUpstream(Upstream);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryAdapter, PostalAdapter>());
+        builder.Services.TryAddSingleton<IPostalTrackingClient, PostalTrackingClient>();
         return builder;
     }
 }

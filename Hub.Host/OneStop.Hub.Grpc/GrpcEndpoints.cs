@@ -53,6 +53,7 @@ public static class GrpcEndpoints
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcService<GenericLookupGrpcService>();
         app.MapGrpcService<MappingAdminGrpcService>();
+        app.MapGrpcService<InboundGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;

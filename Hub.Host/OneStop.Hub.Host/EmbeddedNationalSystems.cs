@@ -23,6 +23,17 @@ public static class EmbeddedNationalSystems
 
         var mocks = NationalMocks.StartAsync(SyntheticDataset.Default).GetAwaiter().GetResult();
         var destinations = DestinationMocks.StartAsync().GetAwaiter().GetResult();
+
+        // Citizens have already submitted a few dossiers online for the agencies the hub pulls for, so the demo's
+        // pull jobs have something to bring in within their first run.
+        foreach (var agency in builder.Configuration.GetSection("Inbound:Agencies").Get<string[]>() ?? [])
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                destinations.Portal.SubmitOnline(agency);
+            }
+        }
+
         var settings = new Dictionary<string, string?>();
         foreach (var (name, mock) in new (string, MockServer)[]
                  {

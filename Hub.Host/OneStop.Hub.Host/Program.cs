@@ -9,6 +9,7 @@ using OneStop.Adapters.Postal;
 using OneStop.Hub;
 using OneStop.Hub.Grpc;
 using OneStop.Hub.Host;
+using OneStop.Hub.Host.Inbound;
 using OneStop.Hub.Host.Security;
 using OneStop.Hub.Kafka;
 using OneStop.Hub.Soap;
@@ -30,6 +31,7 @@ builder.AddGenericUpstreams();
 builder.AddOneStopGrpc();
 builder.AddOneStopRest(TokenEndpoint.Describe);
 builder.AddOneStopSoap();
+builder.AddOneStopInbound();
 builder.AddOneStopOperations();
 
 var app = builder.Build();
@@ -42,6 +44,7 @@ app.MapOneStopOperations();
 app.MapOneStopEvidence();
 app.MapOneStopToken();
 app.MapOneStopOpenApi();
+app.MapOneStopInbound();
 
 app.Run();
 

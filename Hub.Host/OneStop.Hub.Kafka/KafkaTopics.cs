@@ -15,4 +15,16 @@ public sealed class KafkaTopics(IOptions<KafkaOptions> options)
 
     /// <summary>Consumer group of a destination: every hub instance joins it, so they share the work.</summary>
     public string DeliveryGroup(string destination) => $"{_prefix}.deliver.{destination}";
+
+    /// <summary>Inbound dossiers and postal tracking for one-stop systems, keyed by the receiving agency (DonViXuLy).</summary>
+    public string Inbound => $"{_prefix}.inbound";
+
+    /// <summary>A compacted topic of the inbound flow's state (seen dossiers, pull cursors, subscriber positions), one per table.</summary>
+    public string InboundTable(string table) => $"{_prefix}.{table}";
+
+    /// <summary>Ownership of pull jobs: an instance pulls for the agencies whose partition the group assigned it.</summary>
+    public string InboundPullOwners => $"{_prefix}.inbound-pull-owners";
+
+    /// <summary>Consumer group whose partition assignment of <see cref="InboundPullOwners"/> decides who pulls for which agency.</summary>
+    public string InboundPullGroup => $"{_prefix}.inbound-pull";
 }

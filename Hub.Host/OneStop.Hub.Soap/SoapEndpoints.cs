@@ -17,6 +17,9 @@ public static class SoapEndpoints
 
     public const string DossierPath = "/soap/dossier";
 
+    /// <summary>Inbound dossiers: the portal's push (NhanHoSo), and LayHoSoMoi / XacNhanDaNhan for one-stop systems.</summary>
+    public const string InboundPath = "/soap/inbound";
+
     /// <summary>Every SOAP endpoint lives under this path; <see cref="UseOneStopSoapGuard"/> guards them all.</summary>
     public const string PathPrefix = "/soap";
 
@@ -55,16 +58,18 @@ public static class SoapEndpoints
         builder.Services.AddSingleton<SoapCore.Extensibility.IFaultExceptionTransformer, LookupFaultTransformer>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<SoapCore.Extensibility.IServiceOperationTuner, SoapSecurityTuner>());
         builder.Services.TryAddSingleton<GenericLookupSoapService>();
+        builder.Services.TryAddSingleton<InboundSoapService>();
         return builder;
     }
 
-    /// <summary>Maps <c>/soap/lookup</c>, <c>/soap/generic-lookup</c> and <c>/soap/dossier</c> (SOAP 1.1, document/literal, WSDL at <c>?wsdl</c>).</summary>
+    /// <summary>Maps <c>/soap/lookup</c>, <c>/soap/generic-lookup</c>, <c>/soap/dossier</c> and <c>/soap/inbound</c> (SOAP 1.1, document/literal, WSDL at <c>?wsdl</c>).</summary>
     public static IEndpointRouteBuilder MapOneStopSoap(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseSoapEndpoint<LookupSoapService>(options => Configure(options, LookupPath, "LookupServiceSoap"));
         app.UseSoapEndpoint<GenericLookupSoapService>(options => Configure(options, GenericLookupPath, "GenericLookupServiceSoap"));
         app.UseSoapEndpoint<DossierSoapService>(options => Configure(options, DossierPath, "DossierServiceSoap"));
+        app.UseSoapEndpoint<InboundSoapService>(options => Configure(options, InboundPath, "InboundServiceSoap"));
         return app;
     }
 

@@ -25,7 +25,7 @@ public sealed record PortalProgressStep(string ThoiDiemXuLy, string TrangThai, s
 /// not), <c>CapNhatTienDoHoSoMC</c>. Sessions live <see cref="MockServer.TokenLifetime"/> and die with
 /// <c>expireTokens</c>; a dead session is answered <see cref="SessionInvalidErrorCode"/>.
 /// </summary>
-public sealed class PortalMock : DestinationMock
+public sealed partial class PortalMock : DestinationMock
 {
     /// <summary>The only <c>dstcode</c> the fake accepts (the province's code on the portal).</summary>
     public const string DemoDstCode = "000.00.00.H56";
@@ -108,6 +108,7 @@ public sealed class PortalMock : DestinationMock
     {
         _dossiers.Clear();
         _createAfterLookup.Clear();
+        ResetInbound();
     }
 
     private protected override void MapMoreEndpoints(WireMockServer server)
@@ -115,6 +116,7 @@ public sealed class PortalMock : DestinationMock
         base.MapMoreEndpoints(server);
         server.Given(Request.Create().WithPath(LoginPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(Login));
+        MapInboundControl(server);
     }
 
     private IResponseMessage Login(IRequestMessage request)
@@ -155,12 +157,17 @@ public sealed class PortalMock : DestinationMock
             return Error(SessionInvalidErrorCode, "Phiên làm việc không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại");
         }
 
+        var key = IdempotencyKey(request);
+        if (AnswerInbound(body, key) is { } inbound)
+        {
+            return inbound;
+        }
+
         if (Json.Text(body["madonvi"]) is null)
         {
             return Error(RefusedErrorCode, "Thiếu madonvi");
         }
 
-        var key = IdempotencyKey(request);
         return Json.Text(body["service"]) switch
         {
             "TraCuuHoSo" => Lookup(body),

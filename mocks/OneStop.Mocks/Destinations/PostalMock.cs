@@ -30,7 +30,8 @@ public sealed record PostalTrackingEvent(
 /// creates an order (<c>{Status:"100", Message}</c>; an OrderNumber already used is <see cref="StatusDuplicate"/>
 /// and creates nothing), <c>POST /api/order/cancel</c> with <c>{CustomerCode, OrderNumber}</c> cancels one
 /// (<see cref="StatusNotFound"/> when there is none; cancelling twice changes nothing), and
-/// <c>GET /api/order/tracking?pagesize=&amp;lastId=</c> pages through tracking events after <c>lastId</c>.
+/// <c>GET /api/order/tracking?pagesize=&amp;lastId=</c> pages through tracking events after <c>lastId</c>. <c>POST /__tracking/advance</c> (or <see cref="AdvanceTracking"/>) moves
+/// every open order one step: picked up, in transit, delivered.
 /// Side effects are recorded under the OrderNumber.
 /// </summary>
 public sealed class PostalMock : DestinationMock
@@ -110,6 +111,38 @@ public sealed class PostalMock : DestinationMock
         }
     }
 
+    /// <summary>The steps an order goes through after it is created, as the operator's network reports them.</summary>
+    public static readonly IReadOnlyList<(string StatusCode, string StatusMessage, string PosId)> Journey =
+    [
+        ("2", "Đã nhận hàng (bưu tá đã lấy hồ sơ)", DemoPosId),
+        ("3", "Đang vận chuyển", "380000"),
+        ("4", "Phát thành công", "381200"),
+    ];
+
+    /// <summary>
+    /// Moves every open order one step along <see cref="Journey"/> (picked up, in transit, delivered), adding a
+    /// tracking event for each; orders that are cancelled or delivered stay. Returns the events added.
+    /// </summary>
+    public IReadOnlyList<PostalTrackingEvent> AdvanceTracking()
+    {
+        lock (Gate)
+        {
+            var added = new List<PostalTrackingEvent>();
+            foreach (var order in _orders.Values.Where(o => !o.Cancelled).OrderBy(o => o.ItemCode, StringComparer.Ordinal))
+            {
+                var last = _tracking.Last(e => e.OrderNumber == order.OrderNumber).StatusCode;
+                var next = last == TrackingCreated ? 0 : Journey.ToList().FindIndex(j => j.StatusCode == last) + 1;
+                if (next < Journey.Count)
+                {
+                    var step = Journey[next];
+                    added.Add(Track(order, step.StatusCode, step.StatusMessage, "", step.PosId));
+                }
+            }
+
+            return added;
+        }
+    }
+
     private protected override string BusinessMethod => "POST";
 
     private protected override string BusinessPath => CreatePath;
@@ -125,6 +158,8 @@ public sealed class PostalMock : DestinationMock
         base.MapMoreEndpoints(server);
         MapBusinessCall(server, "POST", CancelPath, Cancel);
         MapBusinessCall(server, "GET", TrackingPath, Tracking);
+        server.Given(Request.Create().WithPath("/__tracking/advance").UsingPost())
+            .RespondWith(Response.Create().WithCallback(_ => Http.Json(200, $"{{\"added\":{AdvanceTracking().Count}}}")));
     }
 
     private protected override MockReply Answer(IRequestMessage request)
@@ -277,7 +312,7 @@ public sealed class PostalMock : DestinationMock
         return null;
     }
 
-    private PostalTrackingEvent Track(PostalOrder order, string statusCode, string statusMessage, string notes)
+    private PostalTrackingEvent Track(PostalOrder order, string statusCode, string statusMessage, string notes, string posId = DemoPosId)
     {
         var at = TimeProvider.GetUtcNow().ToOffset(TimeSpan.FromHours(7));
         var entry = new PostalTrackingEvent(
@@ -285,7 +320,7 @@ public sealed class PostalMock : DestinationMock
             DemoCustomerCode,
             order.OrderNumber,
             at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
-            DemoPosId,
+            posId,
             order.ItemCode,
             statusCode,
             statusMessage,

@@ -1,0 +1,16 @@
+using System.Text.Json.Nodes;
+
+namespace OneStop.Adapters;
+
+/// <summary>The national portal's pull and catalogue services, with the same session login as delivery.</summary>
+public interface IPortalInboundClient
+{
+    /// <summary><c>DanhSachHoSo {donViXuLy, ngayNhan1, ngayNhan2}</c>: codes of dossiers received in the window (inclusive days).</summary>
+    Task<IReadOnlyList<string>> ListAsync(string agency, DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
+    /// <summary><c>TraCuuHoSo {mahoso}</c>: the dossier's detail (DongBoHoSoMC item shape), or null when the portal has none.</summary>
+    Task<JsonObject?> DetailAsync(string agency, string maHoSo, CancellationToken cancellationToken);
+
+    /// <summary><c>LayTaiLieuHoSo {duongdanteptin}</c>: the file's bytes.</summary>
+    Task<byte[]> FileAsync(string agency, string path, CancellationToken cancellationToken);
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OneStop.Hub.Inbound;
+using OneStop.Hub.Kafka;
+using OneStop.Hub.Security;
+using Quartz;
+
+namespace OneStop.Hub.Host.Inbound;
+
+public static class InboundModule
+{
+    /// <summary>The portal's push path on the HTTP port.</summary>
+    public const string PushPath = "/api/dvcqg/v1/ho-so";
+
+    /// <summary>
+    /// Inbound dossiers (design flow 3): the intake, pull runs (a Quartz job per agency of <c>Inbound:Agencies</c>
+    /// every <c>Inbound:PullInterval</c>, run only by the instance that owns the agency), delivery to subscribers,
+    /// the attachment store, and their Kafka parts.
+    /// </summary>
+    public static WebApplicationBuilder AddOneStopInbound(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<InboundOptions>().BindConfiguration("Inbound").ValidateDataAnnotations()
+            .Validate(o => o.MaxBackoff >= o.InitialBackoff, "Inbound: MaxBackoff must be at least InitialBackoff")
+            .Validate(o => o.Agencies.All(a => !string.IsNullOrWhiteSpace(a) && !a.Contains('/', StringComparison.Ordinal)), "Inbound:Agencies: each entry must be an agency code (MaDonVi) without '/'")
+            .ValidateOnStart();
+        services.TryAddSingleton<IAttachmentStore, FileAttachmentStore>();
+        services.TryAddSingleton<InboundIntake>();
+        services.TryAddSingleton<InboundPuller>();
+        services.TryAddSingleton<InboundDeliveryService>();
+        services.TryAddSingleton<PostalTrackingPoller>();
+        services.AddKafkaInbound();
+
+        var inbound = builder.Configuration.GetSection("Inbound").Get<InboundOptions>() ?? new InboundOptions();
+        services.AddQuartz(q =>
+        {
+            foreach (var agency in inbound.Agencies.Where(a => !string.IsNullOrWhiteSpace(a)).Distinct(StringComparer.Ordinal))
+            {
+                var key = new JobKey($"inbound-pull:{agency}", "inbound");
+                q.AddJob<InboundPullJob>(j => j.WithIdentity(key).UsingJobData(InboundPullJob.AgencyKey, agency).DisallowConcurrentExecution(true));
+                q.AddTrigger<InboundPullJob>(t => t.ForJob(key).WithIdentity($"inbound-pull:{agency}", "inbound").StartNow()
+                    .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(inbound.PullInterval).RepeatForever()));
+            }
+        });
+        services.AddQuartz(q =>
+        {
+            var key = new JobKey("postal-tracking", "inbound");
+            q.AddJob<PostalTrackingJob>(j => j.WithIdentity(key).DisallowConcurrentExecution(true));
+            q.AddTrigger<PostalTrackingJob>(t => t.ForJob(key).WithIdentity("postal-tracking", "inbound").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(inbound.PostalTrackingInterval).RepeatForever()));
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>POST /api/dvcqg/v1/ho-so</c>: the portal pushes <c>{"data":[item, …]}</c> (DongBoHoSoMC items) and gets
+    /// <c>{"error_code":"0", message, result:[{MaHoSo, status, error}]}</c> once Kafka acknowledged the accepted ones.
+    /// Needs the right <c>InboundService/NhanHoSo</c>.
+    /// </summary>
+    public static WebApplication MapOneStopInbound(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost(PushPath, (Delegate)PushAsync);
+        return app;
+    }
+
+    private static async Task<IResult> PushAsync(HttpContext http)
+    {
+        var client = http.User.FindFirst(HubClaims.ClientId)?.Value;
+        if (client is null)
+        {
+            return Reply(StatusCodes.Status401Unauthorized, "401", http.Items[HubClaims.FailureItem] as string ?? "send the portal's API key as x-api-key");
+        }
+
+        var authorization = http.RequestServices.GetRequiredService<IAuthorizationService>();
+        if (!(await authorization.AuthorizeAsync(http.User, InboundIntake.PushOperation, HubClaims.OperationPolicy).ConfigureAwait(false)).Succeeded)
+        {
+            return Reply(StatusCodes.Status403Forbidden, "403", $"client {client} has no right to {InboundIntake.PushOperation}");
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            return Reply(StatusCodes.Status400BadRequest, "1", "body: must be JSON {\"data\":[…]}");
+        }
+
+        if (body is not JsonObject o || o["data"] is not JsonArray data || data.Count == 0)
+        {
+            return Reply(StatusCodes.Status400BadRequest, "1", "data: required, a non-empty list of dossiers (DongBoHoSoMC items)");
+        }
+
+        var options = http.RequestServices.GetRequiredService<IOptions<InboundOptions>>().Value;
+        if (data.Count > options.MaxPushItems)
+        {
+            return Reply(StatusCodes.Status413PayloadTooLarge, "1", $"data: at most {options.MaxPushItems} dossiers per call");
+        }
+
+        try
+        {
+            var results = await http.RequestServices.GetRequiredService<InboundIntake>().PushAsync(client, [.. data], http.RequestAborted).ConfigureAwait(false);
+            var result = new JsonArray();
+            foreach (var r in results)
+            {
+                var item = new JsonObject { ["MaHoSo"] = r.MaHoSo, ["status"] = r.Status };
+                if (r.Error is not null)
+                {
+                    item["error"] = r.Error;
+                }
+
+                result.Add(item);
+            }
+
+            return Results.Text(new JsonObject { ["error_code"] = "0", ["message"] = InboundItemResult.Summary(results), ["result"] = result }.ToJsonString(), "application/json; charset=utf-8");
+        }
+        catch (HubException e) when (e.Kind == HubErrorKind.Unavailable)
+        {
+            return Reply(StatusCodes.Status503ServiceUnavailable, "2", e.Message);
+        }
+    }
+
+    private static IResult Reply(int status, string code, string message) =>
+        Results.Text(new JsonObject { ["error_code"] = code, ["message"] = message, ["result"] = new JsonArray() }.ToJsonString(), "application/json; charset=utf-8", statusCode: status);
+}
+
+/// <summary>One pull run for one agency, when this instance owns the agency (Quartz never overlaps runs of one job here).</summary>
+internal sealed class InboundPullJob(InboundPuller puller, IAgencyOwnership ownership, IInboundState state) : IJob
+{
+    public const string AgencyKey = "agency";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!context.MergedJobDataMap.TryGetValue(AgencyKey, out var value) || value is not string { Length: > 0 } agency)
+        {
+            return;
+        }
+
+        using var lease = await ownership.TryLeaseAsync(agency, cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return;
+        }
+
+        // See the previous owner's last cursor and seen dossiers before asking the portal.
+        await state.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        await puller.RunAsync(agency, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Polls the postal tracking feed, on the one instance that owns the key <c>postal-tracking</c>.</summary>
+internal sealed partial class PostalTrackingJob(PostalTrackingPoller poller, IAgencyOwnership ownership, IInboundState state, ILogger<PostalTrackingJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        using var lease = await ownership.TryLeaseAsync("postal-tracking", cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return;
+        }
+
+        await state.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await poller.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OneStop.Adapters.UpstreamException or HubException or HttpRequestException or IOException)
+        {
+            LogFailed(e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Postal tracking poll failed ({Reason}); the cursor stays, the next run goes on from it")]
+    private partial void LogFailed(string reason);
+}
