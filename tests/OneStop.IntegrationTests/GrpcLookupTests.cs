@@ -1,3 +1,4 @@
+using OneStop.Testing;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
@@ -153,8 +154,10 @@ public sealed class GrpcLookupTests(HubFixture fixture) : IClassFixture<HubFixtu
     [Fact]
     public async Task Health_service_reports_serving()
     {
+        // gRPC health follows readiness, which waits for the delivery consumers to join their groups after start.
         var health = new Health.HealthClient(fixture.Hub.Grpc);
-        var reply = await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Ct);
+        var reply = await Eventually.Until(() => health.CheckAsync(new HealthCheckRequest(), cancellationToken: Ct).ResponseAsync,
+            r => r.Status == HealthCheckResponse.Types.ServingStatus.Serving, "gRPC health reports SERVING");
         reply.Status.ShouldBe(HealthCheckResponse.Types.ServingStatus.Serving);
     }
 
@@ -173,7 +176,7 @@ public sealed class GrpcLookupTests(HubFixture fixture) : IClassFixture<HubFixtu
     public async Task Http_port_serves_health_and_prometheus_metrics()
     {
         using var http = fixture.Hub.CreateHttpClient();
-        (await http.GetStringAsync(new Uri("/health", UriKind.Relative), Ct)).ShouldBe("Healthy");
+        (await http.GetStringAsync(new Uri("/health/live", UriKind.Relative), Ct)).ShouldContain("\"status\": \"Healthy\"");
         await _client.GetEnterpriseAsync(new GetEnterpriseRequest { MaSoDoanhNghiep = "2801234564" }, Key, cancellationToken: Ct);
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct);
         metrics.ShouldContain("onestop_lookups");
