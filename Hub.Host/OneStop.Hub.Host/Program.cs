@@ -19,6 +19,7 @@ builder.AddEmbeddedNationalSystemsWhenUnconfigured();
 builder.AddOneStopHub();
 builder.AddOneStopSecurity();
 builder.AddKafkaRouting();
+builder.AddOneStopEvidence();
 builder.AddPopulationAdapter();
 builder.AddBusinessAdapter();
 builder.AddInsuranceAdapter();

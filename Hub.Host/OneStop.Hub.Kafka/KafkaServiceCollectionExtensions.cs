@@ -35,6 +35,7 @@ public static class KafkaServiceCollectionExtensions
         services.RemoveAll<OneStop.Hub.Evidence.IEvidenceRecorder>();
         services.AddSingleton<OneStop.Hub.Evidence.IEvidenceRecorder>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
         services.TryAddSingleton<OneStop.Hub.Evidence.IEvidenceStore>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
+        services.TryAddSingleton<OneStop.Hub.Evidence.IEvidenceAnchor>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
         services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
         return builder;
     }

@@ -16,13 +16,14 @@ internal static class Program
     {
         if (args.Any(a => a is "-h" or "--help"))
         {
-            Console.WriteLine("Usage: OneStop.Mocks [--population-port N] [--business-port N] [--insurance-port N] [--land-port N] [--portal-port N] [--emc-port N] [--postal-port N] [--seed N]");
+            Console.WriteLine("Usage: OneStop.Mocks [--population-port N] [--business-port N] [--insurance-port N] [--land-port N] [--portal-port N] [--emc-port N] [--postal-port N] [--tsa-port N] [--seed N]");
             return 0;
         }
 
         NationalMockPorts ports;
         DestinationMockPorts destinationPorts;
         int seed;
+        int tsaPort;
         try
         {
             var standalone = NationalMockPorts.Standalone;
@@ -41,6 +42,7 @@ internal static class Program
                 Postal = Setting(args, "postal-port", fixedDestinations.Postal),
             };
             seed = Setting(args, "seed", SyntheticDataset.DefaultSeed);
+            tsaPort = Setting(args, "tsa-port", TimestampAuthorityMock.StandalonePort);
         }
         catch (FormatException e)
         {
@@ -51,6 +53,7 @@ internal static class Program
         var data = SyntheticDataset.Create(seed);
         await using var mocks = await NationalMocks.StartAsync(data, ports).ConfigureAwait(false);
         await using var destinations = await DestinationMocks.StartAsync(destinationPorts).ConfigureAwait(false);
+        await using var tsa = await TimestampAuthorityMock.StartAsync(tsaPort).ConfigureAwait(false);
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -66,6 +69,7 @@ internal static class Program
             Console.WriteLine($"  {mock.Name,-10} {mock.Url}  {mock.BusinessEndpoint}  (control, never reset: {mock.ControlUrl})");
         }
 
+        Console.WriteLine($"Time-stamping authority (RFC 3161): POST {tsa.Url} (application/timestamp-query); its certificate: GET {tsa.Url}certificate");
         Console.WriteLine($"OAuth2 client credentials: POST /token, client_id={MockServer.DemoClientId} client_secret={MockServer.DemoClientSecret}");
         Console.WriteLine($"Portal: POST {PortalMock.LoginPath} with header dstcode: {PortalMock.DemoDstCode} and {{\"username\":\"{MockServer.DemoClientId}\",\"password\":\"{MockServer.DemoClientSecret}\"}}");
         Console.WriteLine($"EMC SiteId: {EmcMock.DemoSiteId}; postal CustomerCode: {PostalMock.DemoCustomerCode}");

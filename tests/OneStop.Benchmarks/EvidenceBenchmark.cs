@@ -66,9 +66,10 @@ public static class EvidenceBenchmark
             var sw = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
             {
-                while (Interlocked.Increment(ref next) < count)
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
                 {
-                    await recorder.RecordAsync(Record(next), CancellationToken.None);
+                    await recorder.RecordAsync(Record(i), CancellationToken.None);
                 }
             })));
             return count / sw.Elapsed.TotalSeconds;

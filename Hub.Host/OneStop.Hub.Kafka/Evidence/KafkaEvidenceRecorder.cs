@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
@@ -41,10 +43,53 @@ public sealed class EvidenceOptions
 
     /// <summary>How long a read of the whole topic (start-up resume, the evidence endpoint) may take.</summary>
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The evidence signing key: a PKCS#12 file (<c>.pfx</c>/<c>.p12</c>, with <c>Password</c>) or a PEM certificate
+    /// with its private key (in the same file or <c>KeyPath</c>), ECDSA P-256 or RSA. Give the path through the
+    /// environment or a mounted file, never in appsettings. Without it the chain is hash-linked only (no checkpoints).
+    /// </summary>
+    public SigningKeyOptions SigningKey { get; set; } = new();
+
+    /// <summary>Certificates (PEM or DER files) of earlier signing keys, still published so older checkpoints verify after a rotation.</summary>
+    public List<string> PreviousCertificates { get; set; } = [];
+
+    /// <summary>A signed checkpoint after this many entries…</summary>
+    [Range(1, 10_000_000)]
+    public int CheckpointEvery { get; set; } = 1_000;
+
+    /// <summary>…or after this long, whichever comes first (only when entries were added since the last one).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>RFC 3161 time-stamping authority (HTTP POST, <c>application/timestamp-query</c>); unset: checkpoints are signed but not timestamped.</summary>
+    public Uri? TimestampAuthority { get; set; }
+
+    /// <summary>Wait between attempts while the TSA does not answer; checkpoints queue meanwhile.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan TimestampRetry { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// When the oldest checkpoint still waiting for a timestamp is older than this, the hub refuses new exchanges
+    /// until timestamping resumes (X-Road stops after 4 hours without timestamps).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan MaxUntimestamped { get; set; } = TimeSpan.FromHours(4);
+}
+
+/// <summary>Where the evidence signing key is (<c>Evidence:SigningKey</c>).</summary>
+public sealed class SigningKeyOptions
+{
+    public string? Path { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>PEM private key file, when <see cref="Path"/> is a PEM certificate without its key.</summary>
+    public string? KeyPath { get; set; }
 }
 
 /// <summary>How an instance found its chain head at start: from the head checkpoint (reading only past it) or by a full read.</summary>
-public sealed record EvidenceRestore(bool FromCheckpoint, long NextSeq, int EntriesRead);
+public sealed record EvidenceRestore(bool FromCheckpoint, long NextSeq, int EntriesRead, long LastCheckpoint = -1);
 
 /// <summary>
 /// The durable evidence recorder: links each exchange into this instance's hash chain and produces it to the
@@ -58,7 +103,7 @@ public sealed record EvidenceRestore(bool FromCheckpoint, long NextSeq, int Entr
 /// caller with <see cref="EvidenceNotRecordedException"/> and leaves a gap that verification reports.
 /// </para>
 /// </summary>
-public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidenceStore, IDisposable
+public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidenceStore, IEvidenceAnchor, IDisposable
 {
     private const int MaxBatch = 1_000;
 
@@ -79,6 +124,21 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     private DurableHead? _checkpointed;
     private readonly TimeProvider _time;
     private ITimer? _headTimer;
+    private ITimer? _checkpointTimer;
+
+    // Checkpoints (written by the writer only): the last one's entry, and exchange entries linked since.
+    private readonly EvidenceSigningKey? _key;
+    private readonly IReadOnlyList<X509Certificate2> _certificates;
+    private long _lastCheckpoint = -1;
+    private long _lastCheckpointAtStart = -1;
+    private long _sinceCheckpoint;
+
+    // Checkpoints waiting for a timestamp, oldest first (in memory: a restart leaves older ones untimestamped, which verify reports).
+    private readonly Queue<(long Seq, byte[] Signature, DateTimeOffset Made)> _untimestamped = new();
+    private readonly SemaphoreSlim _timestampSignal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HttpClient? _tsa;
+    private Task? _timestamper;
 
     public KafkaEvidenceRecorder(KafkaCluster cluster, IOptions<KafkaOptions> kafka, IOptions<EvidenceOptions> options, ILogger<KafkaEvidenceRecorder> logger, IMeterFactory meters, TimeProvider time)
     {
@@ -96,6 +156,69 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
         _written = meter.CreateCounter<long>("onestop.evidence.written", description: "Evidence entries Kafka acknowledged");
         _failed = meter.CreateCounter<long>("onestop.evidence.failed", description: "Evidence entries Kafka did not take (gaps in the chain)");
         _batchSize = meter.CreateHistogram<int>("onestop.evidence.batch", unit: "{entry}", description: "Entries linked and produced together (group commit)");
+        meter.CreateObservableGauge("onestop.evidence.untimestamped", () => UntimestampedCheckpoints, unit: "{checkpoint}", description: "Signed checkpoints waiting for a TSA timestamp");
+        meter.CreateObservableGauge("onestop.evidence.refusing", () => Refusal is null ? 0 : 1, description: "1 while the hub refuses exchanges because checkpoints went untimestamped too long");
+        var signing = _options.SigningKey;
+        if (!string.IsNullOrWhiteSpace(signing.Path))
+        {
+            _key = EvidenceSigningKey.Load(signing.Path, signing.Password, signing.KeyPath);
+        }
+
+        _certificates = [.. (_key is null ? [] : new[] { _key.Certificate }).Concat(_options.PreviousCertificates.Select(LoadCertificate))];
+        if (_options.TimestampAuthority is not null)
+        {
+            _tsa = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        }
+    }
+
+    private static X509Certificate2 LoadCertificate(string path) =>
+        File.ReadAllText(path).Contains("-----BEGIN", StringComparison.Ordinal)
+            ? X509Certificate2.CreateFromPemFile(path)
+            : X509CertificateLoader.LoadCertificateFromFile(path);
+
+    /// <inheritdoc />
+    public IReadOnlyList<X509Certificate2> Certificates => _certificates;
+
+    /// <inheritdoc />
+    public string? CurrentKeyId => _key?.KeyId;
+
+    /// <inheritdoc />
+    public int UntimestampedCheckpoints
+    {
+        get
+        {
+            lock (_untimestamped)
+            {
+                return _untimestamped.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public string? Refusal
+    {
+        get
+        {
+            if (_options.TimestampAuthority is null)
+            {
+                return null;
+            }
+
+            DateTimeOffset oldest;
+            lock (_untimestamped)
+            {
+                if (_untimestamped.Count == 0)
+                {
+                    return null;
+                }
+
+                oldest = _untimestamped.Peek().Made;
+            }
+
+            return _time.GetUtcNow() - oldest > _options.MaxUntimestamped
+                ? $"evidence has not been timestamped since {oldest:u} (limit {_options.MaxUntimestamped}): the time-stamping authority does not answer"
+                : null;
+        }
     }
 
     public string Topic { get; }
@@ -131,7 +254,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     public ValueTask RecordAsync(ExchangeRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var pending = new Pending(record);
+        var pending = new Pending(record, null);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new EvidenceNotRecordedException("the evidence recorder has stopped: the exchange was not recorded");
@@ -172,7 +295,18 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                     _head = last.Hash;
                 }
 
+                _lastCheckpoint = restore.LastCheckpoint;
+                _sinceCheckpoint = _nextSeq - (_lastCheckpoint + 1);
                 _headTimer = _time.CreateTimer(_ => WriteHeadCheckpoint(), null, _options.HeadCheckpointInterval, _options.HeadCheckpointInterval);
+                if (_key is not null)
+                {
+                    _checkpointTimer = _time.CreateTimer(_ => _queue.Writer.TryWrite(new Pending(null, null)), null, _options.CheckpointInterval, _options.CheckpointInterval);
+                }
+
+                if (_tsa is not null)
+                {
+                    _timestamper = Task.Run(TimestampLoopAsync);
+                }
             }
 
             Restore = restore;
@@ -206,60 +340,207 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
         }
     }
 
-    /// <summary>Links and produces a batch back to back; each caller completes when Kafka acknowledges its record.</summary>
+    /// <summary>
+    /// Links and produces a batch back to back; each caller completes when Kafka acknowledges its record. A signed
+    /// checkpoint follows every <see cref="EvidenceOptions.CheckpointEvery"/> exchange entries (and on the interval
+    /// timer's tick, when entries were added since the last one).
+    /// </summary>
     private void Produce(List<Pending> batch)
     {
-        var producer = _producer!;
         foreach (var pending in batch)
         {
-            long seq;
-            string prev;
-            lock (_gate)
+            if (pending.Record is null)
             {
-                seq = _nextSeq;
-                prev = _head;
-            }
-
-            var (entry, line) = EvidenceEntry.Link(Chain, seq, prev, pending.Record, null);
-            try
-            {
-                producer.Produce(Topic, new Message<string, byte[]> { Key = Chain, Value = line }, report =>
+                if (_sinceCheckpoint > 0)
                 {
-                    if (report.Error.IsError)
-                    {
-                        _failed.Add(1);
-                        LogFailed(_logger, null, seq, report.Error.Reason);
-                        pending.TrySetException(new EvidenceNotRecordedException($"evidence entry {seq} was not written: {report.Error.Reason}"));
-                    }
-                    else
-                    {
-                        _written.Add(1);
-                        lock (_gate)
-                        {
-                            if (_durable is null || seq > _durable.Seq)
-                            {
-                                _durable = new DurableHead(seq, entry.Hash, report.Partition.Value, report.Offset.Value);
-                            }
-                        }
+                    Checkpoint();
+                }
 
-                        pending.TrySetResult();
-                    }
-                });
-            }
-            catch (KafkaException e)
-            {
-                // Not queued: the entry is not linked, so the chain has no gap; only this exchange fails.
-                _failed.Add(1);
-                LogNotQueued(_logger, e, seq, e.Error.Reason);
-                pending.TrySetException(new EvidenceNotRecordedException($"evidence entry {seq} was not queued: {e.Error.Reason}", e));
                 continue;
             }
 
-            lock (_gate)
+            Append(pending, pending.Record, pending.Proof);
+            if (pending.Proof is null)
             {
-                _nextSeq = seq + 1;
-                _head = entry.Hash;
+                _sinceCheckpoint++;
+                if (_key is not null && _sinceCheckpoint >= _options.CheckpointEvery)
+                {
+                    Checkpoint();
+                }
             }
+        }
+    }
+
+    /// <summary>Signs the chain up to its head (the entries since the last checkpoint) and appends the checkpoint entry.</summary>
+    private void Checkpoint()
+    {
+        if (_key is null)
+        {
+            return;
+        }
+
+        long seq;
+        string head;
+        lock (_gate)
+        {
+            seq = _nextSeq;
+            head = _head;
+        }
+
+        var now = _time.GetUtcNow();
+        var statement = new CheckpointStatement(Chain, _lastCheckpoint + 1, seq - 1, head, now, _key.KeyId, _key.Algorithm).CanonicalBytes();
+        var signature = _key.Sign(statement);
+        var proof = new EvidenceProof { Type = "checkpoint", Statement = statement, Signature = signature }.ToJson();
+        var record = new ExchangeRecord { Client = "hub", Operation = CheckpointStatement.Operation, Time = now, Outcome = "ok", RequestDigest = ExchangeRecord.Digest(statement) };
+        if (Append(new Pending(record, proof), record, proof))
+        {
+            _lastCheckpoint = seq;
+            _sinceCheckpoint = 0;
+            if (_tsa is not null)
+            {
+                lock (_untimestamped)
+                {
+                    _untimestamped.Enqueue((seq, signature, now));
+                }
+
+                _timestampSignal.Release();
+            }
+        }
+    }
+
+    /// <summary>Links one entry after the head and hands it to the producer; false when the producer refused it (nothing linked).</summary>
+    private bool Append(Pending pending, ExchangeRecord record, string? proof)
+    {
+        var producer = _producer!;
+        long seq;
+        string prev;
+        lock (_gate)
+        {
+            seq = _nextSeq;
+            prev = _head;
+        }
+
+        var (entry, line) = EvidenceEntry.Link(Chain, seq, prev, record, proof);
+        try
+        {
+            producer.Produce(Topic, new Message<string, byte[]> { Key = Chain, Value = line }, report =>
+            {
+                if (report.Error.IsError)
+                {
+                    _failed.Add(1);
+                    LogFailed(_logger, null, seq, report.Error.Reason);
+                    pending.TrySetException(new EvidenceNotRecordedException($"evidence entry {seq} was not written: {report.Error.Reason}"));
+                }
+                else
+                {
+                    _written.Add(1);
+                    lock (_gate)
+                    {
+                        if (_durable is null || seq > _durable.Seq)
+                        {
+                            var lastCheckpoint = record.Operation == CheckpointStatement.Operation && proof is not null ? seq : _durable?.LastCheckpoint ?? _lastCheckpointAtStart;
+                            _durable = new DurableHead(seq, entry.Hash, report.Partition.Value, report.Offset.Value, lastCheckpoint);
+                        }
+                    }
+
+                    pending.TrySetResult();
+                }
+            });
+        }
+        catch (KafkaException e)
+        {
+            // Not queued: the entry is not linked, so the chain has no gap; only this exchange fails.
+            _failed.Add(1);
+            LogNotQueued(_logger, e, seq, e.Error.Reason);
+            pending.TrySetException(new EvidenceNotRecordedException($"evidence entry {seq} was not queued: {e.Error.Reason}", e));
+            return false;
+        }
+
+        lock (_gate)
+        {
+            _nextSeq = seq + 1;
+            _head = entry.Hash;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Asks the TSA for a token over each queued checkpoint's signature, oldest first, and appends it to the chain as a
+    /// timestamp entry. While the TSA does not answer, checkpoints queue and the attempt is repeated every
+    /// <see cref="EvidenceOptions.TimestampRetry"/>; past <see cref="EvidenceOptions.MaxUntimestamped"/>,
+    /// <see cref="Refusal"/> makes the hub refuse new exchanges.
+    /// </summary>
+    private async Task TimestampLoopAsync()
+    {
+        var ct = _stopping.Token;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await _timestampSignal.WaitAsync(ct).ConfigureAwait(false);
+                while (true)
+                {
+                    (long Seq, byte[] Signature, DateTimeOffset Made) next;
+                    lock (_untimestamped)
+                    {
+                        if (_untimestamped.Count == 0)
+                        {
+                            break;
+                        }
+
+                        next = _untimestamped.Peek();
+                    }
+
+                    var token = await RequestTokenAsync(next.Signature, ct).ConfigureAwait(false);
+                    if (token is null)
+                    {
+                        await Task.Delay(_options.TimestampRetry, _time, ct).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    lock (_untimestamped)
+                    {
+                        _untimestamped.Dequeue();
+                    }
+
+                    var proof = new EvidenceProof { Type = "timestamp", Checkpoint = next.Seq, Token = token }.ToJson();
+                    var record = new ExchangeRecord
+                    {
+                        Client = "hub", Operation = EvidenceProof.TimestampOperation, Time = _time.GetUtcNow(), Outcome = "ok",
+                        RequestDigest = ExchangeRecord.Digest(next.Signature), Upstream = _options.TimestampAuthority!.Host,
+                    };
+                    _queue.Writer.TryWrite(new Pending(record, proof));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<byte[]?> RequestTokenAsync(byte[] signature, CancellationToken ct)
+    {
+        var request = EvidenceProofs.TimestampRequest(signature);
+        try
+        {
+            using var content = new ByteArrayContent(request.Encode());
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/timestamp-query");
+            using var response = await _tsa!.PostAsync(_options.TimestampAuthority, content, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                LogTimestampFailed(_logger, _options.TimestampAuthority!.Host, $"HTTP {(int)response.StatusCode}");
+                return null;
+            }
+
+            var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            return request.ProcessResponse(body, out _).AsSignedCms().Encode();
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or CryptographicException
+                                   or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            LogTimestampFailed(_logger, _options.TimestampAuthority!.Host, e.GetType().Name + ": " + e.Message);
+            return null;
         }
     }
 
@@ -314,6 +595,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             EvidenceHead? last = null;
             var read = 0;
             var confirmed = false;
+            var lastCheckpoint = checkpoint.LastCheckpoint;
             ReadPartition(Topic, checkpoint.Partition, checkpoint.Offset, cancellationToken, (offset, key, value) =>
             {
                 if (key != Chain)
@@ -342,11 +624,17 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                 {
                     last = new EvidenceHead(Chain, entry.Seq, entry.Hash);
                 }
+
+                if (entry.Operation == CheckpointStatement.Operation && entry.Seq > lastCheckpoint)
+                {
+                    lastCheckpoint = entry.Seq;
+                }
             });
 
             if (confirmed && last is not null && last.Seq >= checkpoint.Seq)
             {
-                return (last, new EvidenceRestore(true, last.Seq + 1, read));
+                _lastCheckpointAtStart = lastCheckpoint;
+                return (last, new EvidenceRestore(true, last.Seq + 1, read, lastCheckpoint));
             }
 
             LogCheckpointMismatch(_logger, Chain, checkpoint.Seq, checkpoint.Partition, checkpoint.Offset);
@@ -354,7 +642,8 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
 
         var all = ReadTopic(cancellationToken).Where(e => e.Chain == Chain).ToList();
         var tail = all.Count == 0 ? null : all.MaxBy(e => e.Seq)!;
-        return (tail is null ? null : new EvidenceHead(Chain, tail.Seq, tail.Hash), new EvidenceRestore(false, tail?.Seq + 1 ?? 0, all.Count));
+        _lastCheckpointAtStart = all.Where(e => e.Operation == CheckpointStatement.Operation).Select(e => e.Seq).DefaultIfEmpty(-1).Max();
+        return (tail is null ? null : new EvidenceHead(Chain, tail.Seq, tail.Hash), new EvidenceRestore(false, tail?.Seq + 1 ?? 0, all.Count, _lastCheckpointAtStart));
     }
 
     /// <summary>
@@ -462,11 +751,14 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     }
 
     /// <summary>The last entry Kafka acknowledged, and where it is.</summary>
-    internal sealed record DurableHead(long Seq, string Hash, int Partition, long Offset);
+    internal sealed record DurableHead(long Seq, string Hash, int Partition, long Offset, long LastCheckpoint = -1);
 
-    private sealed class Pending(ExchangeRecord record) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    /// <summary>A record to link (with a proof for the chain's own entries), or, with no record, a checkpoint tick.</summary>
+    private sealed class Pending(ExchangeRecord? record, string? proof) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
     {
-        public ExchangeRecord Record { get; } = record;
+        public ExchangeRecord? Record { get; } = record;
+
+        public string? Proof { get; } = proof;
     }
 
     public async Task<IReadOnlyList<EvidenceEntry>> ReadAllAsync(CancellationToken cancellationToken)
@@ -547,7 +839,14 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
 
     public void Dispose()
     {
-        // Registered under three service types: the container may call this more than once.
+        // Registered under several service types: the container may call this more than once.
+        _checkpointTimer?.Dispose();
+        if (!_stopping.IsCancellationRequested)
+        {
+            _stopping.Cancel();
+        }
+
+        _timestamper?.Wait(TimeSpan.FromSeconds(5));
         _queue.Writer.TryComplete();
         Task? writer;
         lock (_gate)
@@ -572,6 +871,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
 
         producer?.Flush(TimeSpan.FromSeconds(10));
         producer?.Dispose();
+        _tsa?.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evidence: chain {Chain} on topic {Topic}, next entry {NextSeq} (resumed from {How}, {EntriesRead} entries read)")]
@@ -579,6 +879,9 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence: head checkpoint of chain {Chain} (entry {Seq} at partition {Partition} offset {Offset}) does not match the evidence topic; reading the whole topic")]
     private static partial void LogCheckpointMismatch(ILogger logger, string chain, long seq, int partition, long offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence: the time-stamping authority at {Host} did not give a token ({Reason}); checkpoints wait and it is asked again")]
+    private static partial void LogTimestampFailed(ILogger logger, string host, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence: head checkpoint at entry {Seq} was not written ({Reason}); the next one will be")]
     private static partial void LogHeadFailed(ILogger logger, long seq, string reason);
