@@ -310,6 +310,16 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             }
 
             Restore = restore;
+            if (_key is null)
+            {
+                LogUnsigned(_logger);
+            }
+            else
+            {
+                LogSigning(_logger, _key.KeyId, _key.Algorithm, _options.CheckpointEvery, _options.CheckpointInterval,
+                    _options.TimestampAuthority?.ToString() ?? "none (Evidence:TimestampAuthority not set)");
+            }
+
             LogStarted(_logger, Chain, Topic, _nextSeq, restore.FromCheckpoint ? "the head checkpoint" : "a full read of the topic", restore.EntriesRead);
             _restored.TrySetResult();
         }
@@ -876,6 +886,12 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evidence: chain {Chain} on topic {Topic}, next entry {NextSeq} (resumed from {How}, {EntriesRead} entries read)")]
     private static partial void LogStarted(ILogger logger, string chain, string topic, long nextSeq, string how, int entriesRead);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evidence: checkpoints signed with key {KeyId} ({Algorithm}) every {Every} entries or {Interval}; time-stamping authority: {Tsa}")]
+    private static partial void LogSigning(ILogger logger, string keyId, string algorithm, int every, TimeSpan interval, string tsa);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence: no Evidence:SigningKey:Path, so the chain is hash-linked but not signed: a wholesale rewrite of the topic would not be detected")]
+    private static partial void LogUnsigned(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence: head checkpoint of chain {Chain} (entry {Seq} at partition {Partition} offset {Offset}) does not match the evidence topic; reading the whole topic")]
     private static partial void LogCheckpointMismatch(ILogger logger, string chain, long seq, int partition, long offset);
