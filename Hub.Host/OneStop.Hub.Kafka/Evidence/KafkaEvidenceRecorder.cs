@@ -134,7 +134,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     private long _sinceCheckpoint;
 
     // Checkpoints waiting for a timestamp, oldest first (in memory: a restart leaves older ones untimestamped, which verify reports).
-    private readonly Queue<(long Seq, byte[] Signature, DateTimeOffset Made)> _untimestamped = new();
+    private readonly List<(long Seq, byte[] Signature, DateTimeOffset Made)> _untimestamped = [];
     private readonly SemaphoreSlim _timestampSignal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly HttpClient? _tsa;
@@ -212,7 +212,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                     return null;
                 }
 
-                oldest = _untimestamped.Peek().Made;
+                oldest = _untimestamped[0].Made;
             }
 
             return _time.GetUtcNow() - oldest > _options.MaxUntimestamped
@@ -410,7 +410,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             {
                 lock (_untimestamped)
                 {
-                    _untimestamped.Enqueue((seq, signature, now));
+                    _untimestamped.Add((seq, signature, now));
                 }
 
                 _timestampSignal.Release();
@@ -491,7 +491,10 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                 await _timestampSignal.WaitAsync(ct).ConfigureAwait(false);
                 while (true)
                 {
+                    // Batched like X-Road: one token for the newest waiting checkpoint anchors every earlier one too,
+                    // because its signed head fixes the whole chain before it (a backlog drains in one request).
                     (long Seq, byte[] Signature, DateTimeOffset Made) next;
+                    int waiting;
                     lock (_untimestamped)
                     {
                         if (_untimestamped.Count == 0)
@@ -499,7 +502,8 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                             break;
                         }
 
-                        next = _untimestamped.Peek();
+                        waiting = _untimestamped.Count;
+                        next = _untimestamped[^1];
                     }
 
                     var token = await RequestTokenAsync(next.Signature, ct).ConfigureAwait(false);
@@ -511,7 +515,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
 
                     lock (_untimestamped)
                     {
-                        _untimestamped.Dequeue();
+                        _untimestamped.RemoveRange(0, waiting);
                     }
 
                     var proof = new EvidenceProof { Type = "timestamp", Checkpoint = next.Seq, Token = token }.ToJson();

@@ -63,6 +63,20 @@ public static class EvidenceProofs
                 }
             }
 
+            // A token over a later checkpoint also anchors every earlier one (its signed head fixes the chain before it).
+            CheckpointProof? later = null;
+            for (var i = checkpoints.Count - 1; i >= 0 && checkpoints[i].Chain == chain.Key; i--)
+            {
+                if (checkpoints[i].TimestampedAt is not null)
+                {
+                    later = checkpoints[i];
+                }
+                else if (later is not null)
+                {
+                    checkpoints[i] = checkpoints[i] with { TimestampedAt = later.TimestampedAt, TimestampAuthority = $"{later.TimestampAuthority} (through checkpoint {later.Seq})" };
+                }
+            }
+
             var last = ordered.Count == 0 ? -1 : ordered[^1].Seq;
             if (last > anchoredTo)
             {
