@@ -57,6 +57,13 @@ public static class EmbeddedNationalSystems
             }
         }
 
+        if (builder.Configuration["Evidence:TimestampAuthority"] is not { Length: > 0 })
+        {
+            var tsa = TimestampAuthorityMock.StartAsync().GetAwaiter().GetResult();
+            settings["Evidence:TimestampAuthority"] = tsa.Url.ToString();
+            builder.Services.AddSingleton(_ => tsa);
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(_ => mocks); // factory registrations: disposed (fakes stopped) with the host
         builder.Services.AddSingleton(_ => destinations);

@@ -20,6 +20,7 @@ builder.AddEmbeddedNationalSystemsWhenUnconfigured();
 builder.AddOneStopHub();
 builder.AddOneStopSecurity();
 builder.AddKafkaRouting();
+builder.AddOneStopEvidence();
 builder.AddPopulationAdapter();
 builder.AddBusinessAdapter();
 builder.AddInsuranceAdapter();

@@ -36,6 +36,7 @@ public static class KafkaServiceCollectionExtensions
         services.RemoveAll<OneStop.Hub.Evidence.IEvidenceRecorder>();
         services.AddSingleton<OneStop.Hub.Evidence.IEvidenceRecorder>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
         services.TryAddSingleton<OneStop.Hub.Evidence.IEvidenceStore>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
+        services.TryAddSingleton<OneStop.Hub.Evidence.IEvidenceAnchor>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
         services.TryAddSingleton<EvidenceReadiness>();
         services.TryAddSingleton<ConsumerAssignments>();
         services.AddHealthChecks()

@@ -16,7 +16,7 @@ internal static class Program
     {
         if (args.Any(a => a is "-h" or "--help"))
         {
-            Console.WriteLine("Usage: OneStop.Mocks [--population-port N] [--business-port N] [--insurance-port N] [--land-port N] [--portal-port N] [--emc-port N] [--postal-port N] [--civil-status-port N] [--seed N]");
+            Console.WriteLine("Usage: OneStop.Mocks [--population-port N] [--business-port N] [--insurance-port N] [--land-port N] [--portal-port N] [--emc-port N] [--postal-port N] [--civil-status-port N] [--tsa-port N] [--seed N]");
             return 0;
         }
 
@@ -24,6 +24,7 @@ internal static class Program
         DestinationMockPorts destinationPorts;
         int civilStatusPort;
         int seed;
+        int tsaPort;
         try
         {
             var standalone = NationalMockPorts.Standalone;
@@ -43,6 +44,7 @@ internal static class Program
             };
             civilStatusPort = Setting(args, "civil-status-port", CivilStatusMock.StandalonePort);
             seed = Setting(args, "seed", SyntheticDataset.DefaultSeed);
+            tsaPort = Setting(args, "tsa-port", TimestampAuthorityMock.StandalonePort);
         }
         catch (FormatException e)
         {
@@ -54,6 +56,7 @@ internal static class Program
         await using var mocks = await NationalMocks.StartAsync(data, ports).ConfigureAwait(false);
         await using var destinations = await DestinationMocks.StartAsync(destinationPorts).ConfigureAwait(false);
         await using var civilStatus = await CivilStatusMock.StartAsync(civilStatusPort).ConfigureAwait(false);
+        await using var tsa = await TimestampAuthorityMock.StartAsync(tsaPort).ConfigureAwait(false);
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -71,6 +74,7 @@ internal static class Program
 
         Console.WriteLine("Provincial civil-status registry (the upstream of Mappings/examples, added without code):");
         Console.WriteLine($"  {"civil-status",-10} {civilStatus.Url}  {CivilStatusMock.RestPath} (REST), {CivilStatusMock.SoapPath} (SOAP)");
+        Console.WriteLine($"Time-stamping authority (RFC 3161): POST {tsa.Url} (application/timestamp-query); its certificate: GET {tsa.Url}certificate");
         Console.WriteLine($"OAuth2 client credentials: POST /token, client_id={MockServer.DemoClientId} client_secret={MockServer.DemoClientSecret}");
         Console.WriteLine($"Portal: POST {PortalMock.LoginPath} with header dstcode: {PortalMock.DemoDstCode} and {{\"username\":\"{MockServer.DemoClientId}\",\"password\":\"{MockServer.DemoClientSecret}\"}}");
         Console.WriteLine($"EMC SiteId: {EmcMock.DemoSiteId}; postal CustomerCode: {PostalMock.DemoCustomerCode}");

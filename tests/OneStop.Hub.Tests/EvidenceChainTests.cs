@@ -92,4 +92,24 @@ public sealed class EvidenceChainTests
         entries.Where(new EvidenceFilter { From = T0.AddSeconds(2), To = T0.AddSeconds(4) }.Matches).Select(e => e.Seq).ShouldBe([2L, 3L]);
         entries.Where(new EvidenceFilter { MaHoSo = "000.00.01.H56-260101-0001" }.Matches).Single().Seq.ShouldBe(2);
     }
+
+    [Fact]
+    public void The_stored_line_made_in_one_pass_is_the_canonical_form_with_its_hash_and_reads_back()
+    {
+        var record = new ExchangeRecord
+        {
+            Client = "demo", Operation = "LookupService/VerifyCitizen", Time = T0, Outcome = "ok", Purpose = "tiep-nhan \"ho so\" + ký",
+            RequestDigest = ExchangeRecord.Digest("request"), MaHoSo = "000.00.01.H56-260101-0001",
+        };
+        foreach (var proof in new string?[] { null, """{"type":"checkpoint","statement":"e30="}""" })
+        {
+            var (entry, line) = EvidenceEntry.Link("hub-1", 7, EvidenceEntry.Genesis, record, proof);
+            line.ShouldBe(entry.CanonicalBytes());
+            entry.Hash.ShouldBe(entry.ComputeHash());
+            EvidenceEntry.Parse(line).ShouldBe(entry);
+        }
+
+        // Entries without a proof keep the form (and so the hashes) they had before proofs existed.
+        Encoding.UTF8.GetString(EvidenceEntry.Link("hub-1", 0, EvidenceEntry.Genesis, record).CanonicalBytes()).ShouldNotContain("proof");
+    }
 }

@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OneStop.Hub.Evidence;
 using OneStop.Hub.Security;
 
@@ -19,6 +22,20 @@ public static class EvidenceEndpoints
     public static WebApplication MapOneStopEvidence(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.Use(RefuseWhileUntimestamped);
+        app.MapGet("/evidence/certificate", (HttpContext http) =>
+        {
+            var anchor = http.RequestServices.GetService<IEvidenceAnchor>();
+            var wanted = Value(http.Request.Query, "key_id");
+            var certificates = (anchor?.Certificates ?? []).Where(c => wanted is null || EvidenceSigningKey.KeyIdOf(c) == wanted).ToList();
+            if (certificates.Count == 0)
+            {
+                return Results.Text(wanted is null ? "this hub signs no evidence checkpoints (no Evidence:SigningKey)" : $"no certificate with key id {wanted}",
+                    statusCode: StatusCodes.Status404NotFound);
+            }
+
+            return Results.Text(CertificatesPem(certificates, anchor!.CurrentKeyId), "application/x-pem-file");
+        });
         app.MapGet("/admin/evidence/head", async (HttpContext http) =>
         {
             if (await Refuse(http, "EvidenceService/ReadHead").ConfigureAwait(false) is { } refused)
@@ -69,6 +86,85 @@ public static class EvidenceEndpoints
         return app;
     }
 
+    /// <summary>
+    /// PEM certificates, each after a line <c>key_id: …</c> (text outside PEM blocks, which PEM readers skip):
+    /// the current key's first, then earlier keys'.
+    /// </summary>
+    public static string CertificatesPem(IEnumerable<X509Certificate2> certificates, string? currentKeyId)
+    {
+        ArgumentNullException.ThrowIfNull(certificates);
+        var text = new StringBuilder();
+        foreach (var certificate in certificates)
+        {
+            var keyId = EvidenceSigningKey.KeyIdOf(certificate);
+            text.Append("key_id: ").Append(keyId).Append(keyId == currentKeyId ? " (current)" : " (earlier)").Append('\n');
+            text.Append(certificate.ExportCertificatePem()).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The evidence signing key and the readiness check of timestamping. In Development, when no
+    /// <c>Evidence:SigningKey:Path</c> is configured, a demo key is generated once into a file in the temp folder
+    /// (never into appsettings) and used; the log says where.
+    /// </summary>
+    public static WebApplicationBuilder AddOneStopEvidence(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(builder.Configuration["Evidence:SigningKey:Path"]))
+        {
+            var path = Path.Combine(Path.GetTempPath(), "onestop-dev", "evidence-signing-key.pfx");
+            var created = !File.Exists(path);
+            if (created)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                using var key = EvidenceSigningKey.CreateSelfSigned("OneStop hub evidence (Development)", DateTimeOffset.UtcNow);
+                File.WriteAllBytes(path, key.Certificate.Export(X509ContentType.Pkcs12));
+            }
+
+            builder.Configuration.AddInMemoryCollection([new("Evidence:SigningKey:Path", path)]);
+            builder.Services.AddHostedService(sp => new DevelopmentKeyNotice(sp.GetRequiredService<ILogger<DevelopmentKeyNotice>>(), path, created));
+        }
+
+        builder.Services.AddHealthChecks().AddCheck<TimestampHealthCheck>("evidence-timestamps");
+        return builder;
+    }
+
+    /// <summary>
+    /// While checkpoints have gone untimestamped past <c>Evidence:MaxUntimestamped</c>, every gRPC and SOAP exchange
+    /// (health and reflection excepted) is refused with UNAVAILABLE, and each refusal is recorded.
+    /// </summary>
+    private static async Task RefuseWhileUntimestamped(HttpContext http, RequestDelegate next)
+    {
+        var reason = http.RequestServices.GetService<IEvidenceAnchor>()?.Refusal;
+        var path = http.Request.Path.Value ?? "";
+        var grpc = http.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true;
+        var soap = path.StartsWith("/soap/", StringComparison.Ordinal) && HttpMethods.IsPost(http.Request.Method);
+        if (reason is null || !(grpc || soap) || path.StartsWith("/grpc.", StringComparison.Ordinal))
+        {
+            await next(http).ConfigureAwait(false);
+            return;
+        }
+
+        var operation = grpc ? HubClaims.OperationOfGrpcMethod(path) : "Soap" + path[5..];
+        await Record(http, operation, "unavailable", null).ConfigureAwait(false);
+        var message = "UNAVAILABLE: " + reason;
+        if (grpc)
+        {
+            http.Response.ContentType = "application/grpc";
+            http.Response.Headers["grpc-status"] = "14";
+            http.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+            return;
+        }
+
+        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        http.Response.ContentType = "text/xml; charset=utf-8";
+        await http.Response.WriteAsync(
+            "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>"
+            + System.Security.SecurityElement.Escape(message) + "</faultstring></soap:Fault></soap:Body></soap:Envelope>", http.RequestAborted).ConfigureAwait(false);
+    }
+
     internal static EvidenceFilter ParseFilter(IQueryCollection query) => new()
     {
         Client = Value(query, "client"),
@@ -114,4 +210,36 @@ public static class EvidenceEndpoints
             Outcome = outcome,
             RequestDigest = ExchangeRecord.Digest(http.Request.QueryString.Value ?? ""),
         }, CancellationToken.None);
+}
+
+/// <summary>Readiness: unhealthy while the hub refuses exchanges for want of timestamps; says how many checkpoints wait.</summary>
+internal sealed class TimestampHealthCheck(IServiceProvider services) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var anchor = services.GetService<IEvidenceAnchor>();
+        if (anchor is null)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("no durable evidence"));
+        }
+
+        var waiting = anchor.UntimestampedCheckpoints;
+        return Task.FromResult(anchor.Refusal is { } reason
+            ? HealthCheckResult.Unhealthy($"refusing exchanges: {reason}; {waiting} checkpoint(s) wait for a timestamp")
+            : HealthCheckResult.Healthy(anchor.CurrentKeyId is null ? "evidence is hash-chained, not signed" : $"checkpoints signed with key {anchor.CurrentKeyId}; {waiting} wait for a timestamp"));
+    }
+}
+
+internal sealed partial class DevelopmentKeyNotice(ILogger<DevelopmentKeyNotice> logger, string path, bool created) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        LogKey(logger, created ? "generated" : "reused", path);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence: Development, so a demo signing key was {How} at {Path} (not in appsettings). Production: set Evidence:SigningKey:Path to the province's key file")]
+    private static partial void LogKey(ILogger logger, string how, string path);
 }

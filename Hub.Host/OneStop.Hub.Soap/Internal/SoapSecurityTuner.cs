@@ -38,7 +38,8 @@ internal sealed class SoapSecurityTuner(IAuthorizationService authorization, IAc
         }
     }
 
-    // Not awaited: the recorder links the entry into the chain before it returns; the write completes on its own.
+    // SoapCore's tuner is synchronous: wait here, so the refusal is durable evidence before the fault is answered.
     private void Record(string client, string operation, string outcome) =>
-        _ = evidence.RecordAsync(new ExchangeRecord { Client = client, Operation = operation, Time = time.GetUtcNow(), Outcome = outcome }, CancellationToken.None);
+        evidence.RecordAsync(new ExchangeRecord { Client = client, Operation = operation, Time = time.GetUtcNow(), Outcome = outcome }, CancellationToken.None)
+            .AsTask().GetAwaiter().GetResult();
 }

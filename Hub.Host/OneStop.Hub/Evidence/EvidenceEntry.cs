@@ -31,11 +31,24 @@ public sealed record EvidenceEntry
     public string? RequestId { get; init; }
     public string? MaHoSo { get; init; }
 
+    /// <summary>
+    /// For the chain's own entries only (checkpoints, timestamps): their proof as canonical JSON text (see
+    /// <see cref="EvidenceCheckpoint"/>). Absent from an exchange's entry, and then not written at all, so entries
+    /// written before proofs existed keep their hashes.
+    /// </summary>
+    public string? Proof { get; init; }
+
     /// <summary>Hex SHA-256 of <see cref="CanonicalBytes"/>(without hash).</summary>
     public required string Hash { get; init; }
 
     /// <summary>Links <paramref name="record"/> after (<paramref name="seq"/> - 1, <paramref name="prev"/>) on <paramref name="chain"/>.</summary>
-    public static EvidenceEntry Link(string chain, long seq, string prev, ExchangeRecord record)
+    public static EvidenceEntry Link(string chain, long seq, string prev, ExchangeRecord record) => Link(chain, seq, prev, record, null).Entry;
+
+    /// <summary>
+    /// Links <paramref name="record"/> and returns the entry with its stored line, serialised once and hashed once:
+    /// the canonical JSON without the hash is hashed, then the hash is appended as the last field of the same bytes.
+    /// </summary>
+    public static (EvidenceEntry Entry, byte[] Line) Link(string chain, long seq, string prev, ExchangeRecord record, string? proof)
     {
         ArgumentNullException.ThrowIfNull(record);
         var entry = new EvidenceEntry
@@ -54,10 +67,25 @@ public sealed record EvidenceEntry
             Upstream = record.Upstream,
             RequestId = record.RequestId,
             MaHoSo = record.MaHoSo,
+            Proof = proof,
             Hash = "",
         };
-        return entry with { Hash = entry.ComputeHash() };
+        var unhashed = entry.CanonicalBytes(includeHash: false);
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(unhashed, digest);
+        var hash = Convert.ToHexStringLower(digest);
+        // {...} without hash + ,"hash":"<64 hex>"} : the same bytes CanonicalBytes(includeHash: true) writes.
+        var line = new byte[unhashed.Length + HashSuffixLength];
+        unhashed.AsSpan(0, unhashed.Length - 1).CopyTo(line);
+        var tail = line.AsSpan(unhashed.Length - 1);
+        ",\"hash\":\""u8.CopyTo(tail);
+        System.Text.Encoding.ASCII.GetBytes(hash, tail[9..]);
+        "\"}"u8.CopyTo(tail[73..]);
+        return (entry with { Hash = hash }, line);
     }
+
+    // ,"hash":"  (9 bytes) + 64 hex + "}  (2 bytes), replacing the closing brace.
+    private const int HashSuffixLength = 9 + 64 + 2 - 1;
 
     /// <summary>The hash this entry should carry, computed from its other fields.</summary>
     public string ComputeHash() => Convert.ToHexStringLower(SHA256.HashData(CanonicalBytes(includeHash: false)));
@@ -86,6 +114,11 @@ public sealed record EvidenceEntry
             Optional(w, "upstream", Upstream);
             Optional(w, "request_id", RequestId);
             Optional(w, "ma_ho_so", MaHoSo);
+            if (Proof is not null)
+            {
+                w.WriteString("proof", Proof);
+            }
+
             if (includeHash)
             {
                 w.WriteString("hash", Hash);
@@ -120,6 +153,7 @@ public sealed record EvidenceEntry
                 Upstream = OptionalString(e, "upstream"),
                 RequestId = OptionalString(e, "request_id"),
                 MaHoSo = OptionalString(e, "ma_ho_so"),
+                Proof = OptionalString(e, "proof"),
                 Hash = Required(e, "hash"),
             };
         }

@@ -48,7 +48,12 @@ public sealed record ExchangeRecord
     public static string Digest(string text) => Digest(Encoding.UTF8.GetBytes(text ?? ""));
 }
 
-/// <summary>Keeps evidence of exchanges. The hub calls it once per exchange, after the outcome is known.</summary>
+/// <summary>
+/// Keeps evidence of exchanges. The hub calls it once per exchange, after the outcome is known, and awaits it before
+/// it answers: the task completes when the record is durable, and fails with
+/// <see cref="EvidenceNotRecordedException"/> when it could not be made so. Safe to call concurrently; concurrent
+/// records share writes (group commit).
+/// </summary>
 public interface IEvidenceRecorder
 {
     ValueTask RecordAsync(ExchangeRecord record, CancellationToken cancellationToken);
@@ -59,4 +64,25 @@ public interface ICallerAccessor
 {
     /// <summary>Client id of the authenticated caller, or null when the call is not authenticated.</summary>
     string? ClientId { get; }
+}
+
+/// <summary>
+/// The evidence record of an exchange could not be made durable (the evidence store did not take it). The exchange
+/// must not be answered as if it had been recorded: callers let this propagate, and the caller sees an error.
+/// </summary>
+public sealed class EvidenceNotRecordedException : Exception
+{
+    public EvidenceNotRecordedException()
+    {
+    }
+
+    public EvidenceNotRecordedException(string message)
+        : base(message)
+    {
+    }
+
+    public EvidenceNotRecordedException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
 }
