@@ -1,0 +1,127 @@
+using System.Buffers.Binary;
+using System.Text;
+using OneStop.Hub.State;
+using RocksDbSharp;
+
+namespace OneStop.Hub.Kafka.State;
+
+/// <summary>
+/// The local RocksDB store behind every state table of one instance. Layout (one key space):
+/// <list type="bullet">
+/// <item><c>d\0{table}\0{key}</c> → 8-byte big-endian version, 1 flag byte (0 value, 1 deleted), value bytes;</item>
+/// <item><c>o\0{table}\0{partition:int32 BE}</c> → next offset to read (the checkpoint), written in the same
+/// atomic batch as the entries read up to it;</item>
+/// <item><c>i\0{table}</c> → identity of the log the table was read from (cluster and topic).</item>
+/// </list>
+/// </summary>
+internal sealed class RocksStateFiles : IDisposable
+{
+    private readonly RocksDb _db;
+    private readonly Cache _cache;
+
+    public RocksStateFiles(string path)
+    {
+        Directory.CreateDirectory(path);
+        Path = path;
+        _cache = Cache.CreateLru(16 * 1024 * 1024); // bounded: memory does not grow with the number of keys
+        var table = new BlockBasedTableOptions().SetBlockCache(_cache.Handle).SetFilterPolicy(BloomFilterPolicy.Create(10, false));
+        var options = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetWriteBufferSize(16UL * 1024 * 1024)
+            .SetMaxWriteBufferNumber(2)
+            .SetMaxOpenFiles(256)
+            .SetBlockBasedTableFactory(table);
+        try
+        {
+            _db = RocksDb.Open(options, path);
+        }
+        catch (RocksDbException e)
+        {
+            throw new InvalidOperationException(
+                $"State:Path: the local state store at '{path}' cannot be opened ({e.Message}). Is another hub instance using it? Give each instance its own State:Path.", e);
+        }
+    }
+
+    public string Path { get; }
+
+    public static byte[] DataKey(string table, string key) => Encoding.UTF8.GetBytes($"d\0{table}\0{key}");
+
+    public static byte[] DataPrefix(string table, string keyPrefix) => DataKey(table, keyPrefix);
+
+    public static byte[] OffsetKey(string table, int partition)
+    {
+        var prefix = Encoding.UTF8.GetBytes($"o\0{table}\0");
+        var key = new byte[prefix.Length + 4];
+        prefix.CopyTo(key, 0);
+        BinaryPrimitives.WriteInt32BigEndian(key.AsSpan(prefix.Length), partition);
+        return key;
+    }
+
+    public static byte[] IdentityKey(string table) => Encoding.UTF8.GetBytes($"i\0{table}");
+
+    public static byte[] Encode(long version, byte[]? value)
+    {
+        var bytes = new byte[9 + (value?.Length ?? 0)];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, version);
+        bytes[8] = value is null ? (byte)1 : (byte)0;
+        value?.CopyTo(bytes, 9);
+        return bytes;
+    }
+
+    public static StateEntry Decode(string key, byte[] stored) =>
+        new(key, BinaryPrimitives.ReadInt64BigEndian(stored), stored[8] == 1 ? null : stored.AsSpan(9).ToArray());
+
+    public static long VersionOf(byte[] stored) => BinaryPrimitives.ReadInt64BigEndian(stored);
+
+    public byte[]? Get(byte[] key) => _db.Get(key);
+
+    public void Write(WriteBatch batch) => _db.Write(batch);
+
+    public long? ReadOffset(string table, int partition) =>
+        _db.Get(OffsetKey(table, partition)) is { Length: 8 } b ? BinaryPrimitives.ReadInt64BigEndian(b) : null;
+
+    public static byte[] EncodeOffset(long offset)
+    {
+        var b = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(b, offset);
+        return b;
+    }
+
+    /// <summary>Entries under a prefix in key order; the iterator reads a consistent snapshot.</summary>
+    public IEnumerable<(byte[] Key, byte[] Value)> Scan(byte[] prefix)
+    {
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.Key();
+            if (!key.AsSpan().StartsWith(prefix))
+            {
+                yield break;
+            }
+
+            yield return (key, iterator.Value());
+        }
+    }
+
+    /// <summary>Removes everything of one table (entries, checkpoints, identity): it will be rebuilt from its log.</summary>
+    public void Clear(string table)
+    {
+        using var batch = new WriteBatch();
+        foreach (var prefix in new[] { Encoding.UTF8.GetBytes($"d\0{table}\0"), Encoding.UTF8.GetBytes($"o\0{table}\0") })
+        {
+            foreach (var (key, _) in Scan(prefix))
+            {
+                batch.Delete(key);
+            }
+        }
+
+        batch.Delete(IdentityKey(table));
+        _db.Write(batch);
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        GC.KeepAlive(_cache); // the native cache lives as long as the store that uses it
+    }
+}
