@@ -2,6 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OneStop.Hub.Dossiers;
+using OneStop.Hub.Dossiers.Delivery;
+using OneStop.Hub.Kafka.State;
+using OneStop.Hub.State;
 using OneStop.Hub.Kafka.Internal;
 
 namespace OneStop.Hub.Kafka;
@@ -9,9 +12,9 @@ namespace OneStop.Hub.Kafka;
 public static class KafkaServiceCollectionExtensions
 {
     /// <summary>
-    /// Kafka: the cluster (embedded mock cluster when none is configured), the dossier log, the projection of
-    /// dossier topics, one delivery worker per registered destination adapter, the admin view, and the
-    /// hash-chained evidence recorder.
+    /// Kafka: the cluster (embedded mock cluster when none is configured), the dossier log, the state tables
+    /// (delivery states and the dossier index, materialised into the local store), one delivery consumer per
+    /// registered destination adapter plus the indexer, the admin view, and the hash-chained evidence recorder.
     /// </summary>
     public static IHostApplicationBuilder AddKafkaRouting(this IHostApplicationBuilder builder)
     {
@@ -22,12 +25,16 @@ public static class KafkaServiceCollectionExtensions
             .Validate(o => o.MaxBackoff >= o.InitialBackoff, "Delivery: MaxBackoff must be at least InitialBackoff").ValidateOnStart();
         services.TryAddSingleton<KafkaCluster>();
         services.TryAddSingleton<KafkaTopics>();
-        services.TryAddSingleton<DossierProjection>();
+        services.AddKafkaStateTable(StateTableDeliveryStore.TableName, topics => topics.DeliveryState);
+        services.AddKafkaStateTable(DossierIndex.TableName, topics => topics.DossierIndex);
+        services.TryAddSingleton<IDeliveryStateStore>(sp => new StateTableDeliveryStore(sp.GetRequiredService<IStateStore>().Table(StateTableDeliveryStore.TableName)));
+        services.TryAddSingleton(sp => new DossierIndex(sp.GetRequiredService<IStateStore>().Table(DossierIndex.TableName)));
+        services.TryAddSingleton<DeliveryMetrics>();
+        services.TryAddSingleton<DeliveryHealth>();
         services.TryAddSingleton<KafkaDossierEventLog>();
         services.TryAddSingleton<IDossierEventLog>(sp => sp.GetRequiredService<KafkaDossierEventLog>());
-        services.TryAddSingleton<IDossierAdmin, KafkaDossierAdmin>();
+        services.TryAddSingleton<IDossierAdmin, DossierAdmin>();
         services.AddHostedService<KafkaStartup>();
-        services.AddHostedService(sp => sp.GetRequiredService<DossierProjection>());
         services.AddHostedService<DeliveryWorkers>();
         services.AddOptions<Evidence.EvidenceOptions>().BindConfiguration("Evidence").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Evidence.KafkaEvidenceRecorder>();
@@ -35,7 +42,7 @@ public static class KafkaServiceCollectionExtensions
         services.RemoveAll<OneStop.Hub.Evidence.IEvidenceRecorder>();
         services.AddSingleton<OneStop.Hub.Evidence.IEvidenceRecorder>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
         services.TryAddSingleton<OneStop.Hub.Evidence.IEvidenceStore>(sp => sp.GetRequiredService<Evidence.KafkaEvidenceRecorder>());
-        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
+        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka").AddCheck<DeliveryHealthCheck>("delivery");
         return builder;
     }
 }

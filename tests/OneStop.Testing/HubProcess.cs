@@ -17,13 +17,18 @@ public sealed class HubProcess : IAsyncDisposable
 
     public HubProcess(IReadOnlyDictionary<string, string?> settings)
     {
-        _settings = settings;
+        // One local state store for every start of this process, as on a server: a restart resumes from its checkpoint.
+        StatePath = Path.Combine(Path.GetTempPath(), "onestop-tests", $"state-{Guid.NewGuid():N}");
+        _settings = new Dictionary<string, string?>(settings) { ["State:Path"] = StatePath };
         GrpcAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         HttpAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         Grpc = GrpcChannel.ForAddress(GrpcAddress);
     }
 
     public Uri GrpcAddress { get; }
+
+    /// <summary>Folder of the hub's local state store (kept across restarts, deleted at dispose).</summary>
+    public string StatePath { get; }
 
     public Uri HttpAddress { get; }
 
@@ -150,6 +155,14 @@ public sealed class HubProcess : IAsyncDisposable
     {
         Kill();
         Grpc.Dispose();
+        try
+        {
+            Directory.Delete(StatePath, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+
         return ValueTask.CompletedTask;
     }
 }

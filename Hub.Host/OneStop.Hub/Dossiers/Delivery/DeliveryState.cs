@@ -55,7 +55,9 @@ public sealed record ReplayRequest(string RequestId, string Destination, string 
 
 /// <summary>One accepted event as the trail lists it (the dossier index keeps these, not whole events).</summary>
 /// <param name="NotWantedBy">Destinations that did not want the event (NOT_APPLICABLE in the trail).</param>
-public sealed record IndexedEvent(string EventId, string ClientEventId, string Client, int TrangThaiHoSo, DateTimeOffset AcceptedAt, IReadOnlyList<string> NotWantedBy);
+/// <param name="Position">Offset of the event in the dossier log (orders the trail).</param>
+public sealed record IndexedEvent(
+    string EventId, string ClientEventId, string Client, int TrangThaiHoSo, DateTimeOffset AcceptedAt, IReadOnlyList<string> NotWantedBy, long Position);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
