@@ -208,6 +208,21 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Metrics_count_deliveries_per_destination_and_report_lag_and_parked_dossiers()
+    {
+        var e = Event("000.00.01.H56-261120-0301", 2, "metrics-1");
+        await _dossiers.PublishEventAsync(e, cancellationToken: Ct);
+        await Eventually.True(() => fixture.Alpha.For(e.MaHoSo).Count == 1, "alpha receives the event", Wait, cancellationToken: Ct);
+
+        using var http = fixture.Hub.CreateHttpClient();
+        var metrics = await Eventually.Until(() => http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct),
+            m => m.Contains("onestop_delivery_delivered", StringComparison.Ordinal) && m.Contains("onestop_delivery_lag", StringComparison.Ordinal)
+                && m.Contains("onestop_delivery_parked_dossiers", StringComparison.Ordinal),
+            "delivery metrics are published", Wait);
+        metrics.ShouldContain("destination=\"alpha\"");
+    }
+
+    [Fact]
     public async Task Replay_of_a_dossier_with_nothing_parked_is_NotFound()
     {
         var ex = await Should.ThrowAsync<RpcException>(() => _admin.ReplayParkedAsync(

@@ -226,7 +226,11 @@ internal sealed partial class DossierLogConsumer
 
         foreach (var tp in revoked)
         {
-            _tracks.Remove(tp);
+            if (_tracks.Remove(tp, out var track))
+            {
+                Interlocked.Add(ref _inFlight, -track.PendingCount); // handed over unhandled: the next owner handles them
+            }
+
             if (_gaps.Remove(tp))
             {
                 _health.Clear(Name, tp.ToString());
@@ -392,10 +396,9 @@ internal sealed partial class DossierLogConsumer
         var moved = new HashSet<TopicPartition>();
         while (_completed.TryDequeue(out var done))
         {
-            Interlocked.Decrement(ref _inFlight);
-            if (_tracks.TryGetValue(done.Tp, out var track))
+            if (_tracks.TryGetValue(done.Tp, out var track) && track.Completed(done.Offset))
             {
-                track.Completed(done.Offset);
+                Interlocked.Decrement(ref _inFlight);
                 moved.Add(done.Tp);
             }
         }
@@ -524,7 +527,9 @@ internal sealed partial class DossierLogConsumer
             _next = Math.Max(_next, offset + 1);
         }
 
-        public void Completed(long offset) => _pending.Remove(offset);
+        public int PendingCount => _pending.Count;
+
+        public bool Completed(long offset) => _pending.Remove(offset);
     }
 
     private sealed class Lane(string key, TopicPartition partition)
