@@ -36,6 +36,9 @@ public sealed class HubProcess : IAsyncDisposable
 
     public int Starts { get; private set; }
 
+    /// <summary>The running process's id, or null.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>The process's console output so far (for a failing test's message).</summary>
     public string Output
     {
