@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OneStop.Hub.Diagnostics;
 using OneStop.Hub.Dossiers;
+using OneStop.Hub.Dossiers.Delivery;
+using OneStop.Hub.Kafka.State;
+using OneStop.Hub.State;
 using OneStop.Hub.Kafka.Internal;
 
 namespace OneStop.Hub.Kafka;
@@ -10,9 +13,9 @@ namespace OneStop.Hub.Kafka;
 public static class KafkaServiceCollectionExtensions
 {
     /// <summary>
-    /// Kafka: the cluster (embedded mock cluster when none is configured), the dossier log, the projection of
-    /// dossier topics, one delivery worker per registered destination adapter, the admin view, and the
-    /// hash-chained evidence recorder.
+    /// Kafka: the cluster (embedded mock cluster when none is configured), the dossier log, the state tables
+    /// (delivery states and the dossier index, materialised into the local store), one delivery consumer per
+    /// registered destination adapter plus the indexer, the admin view, and the hash-chained evidence recorder.
     /// </summary>
     public static IHostApplicationBuilder AddKafkaRouting(this IHostApplicationBuilder builder)
     {
@@ -23,12 +26,16 @@ public static class KafkaServiceCollectionExtensions
             .Validate(o => o.MaxBackoff >= o.InitialBackoff, "Delivery: MaxBackoff must be at least InitialBackoff").ValidateOnStart();
         services.TryAddSingleton<KafkaCluster>();
         services.TryAddSingleton<KafkaTopics>();
-        services.TryAddSingleton<DossierProjection>();
+        services.AddKafkaStateTable(StateTableDeliveryStore.TableName, topics => topics.DeliveryState);
+        services.AddKafkaStateTable(DossierIndex.TableName, topics => topics.DossierIndex);
+        services.TryAddSingleton<IDeliveryStateStore>(sp => new StateTableDeliveryStore(sp.GetRequiredService<IStateStore>().Table(StateTableDeliveryStore.TableName)));
+        services.TryAddSingleton(sp => new DossierIndex(sp.GetRequiredService<IStateStore>().Table(DossierIndex.TableName)));
+        services.TryAddSingleton<DeliveryMetrics>();
+        services.TryAddSingleton<DeliveryHealth>();
         services.TryAddSingleton<KafkaDossierEventLog>();
         services.TryAddSingleton<IDossierEventLog>(sp => sp.GetRequiredService<KafkaDossierEventLog>());
-        services.TryAddSingleton<IDossierAdmin, KafkaDossierAdmin>();
+        services.TryAddSingleton<IDossierAdmin, DossierAdmin>();
         services.AddHostedService<KafkaStartup>();
-        services.AddHostedService(sp => sp.GetRequiredService<DossierProjection>());
         services.AddHostedService<DeliveryWorkers>();
         services.AddOptions<Evidence.EvidenceOptions>().BindConfiguration("Evidence").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Evidence.KafkaEvidenceRecorder>();
@@ -42,7 +49,8 @@ public static class KafkaServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<KafkaHealthCheck>("kafka", tags: [HubHealth.Ready])
             .AddCheck<EvidenceReadinessCheck>("evidence", tags: [HubHealth.Ready])
-            .AddCheck<ConsumersReadinessCheck>("consumers", tags: [HubHealth.Ready]);
+            .AddCheck<ConsumersReadinessCheck>("consumers", tags: [HubHealth.Ready])
+            .AddCheck<DeliveryHealthCheck>("delivery", tags: [HubHealth.Ready]);
         return builder;
     }
 }

@@ -10,8 +10,11 @@ public sealed class KafkaTopics(IOptions<KafkaOptions> options)
     /// <summary>Accepted dossier events and replay requests, keyed by ma_ho_so (so one dossier stays in order).</summary>
     public string DossierEvents => $"{_prefix}.dossier-events";
 
-    /// <summary>Delivery state per destination and dossier (compacted), keyed by <c>{destination}|{ma_ho_so}</c>.</summary>
+    /// <summary>Delivery state per destination and dossier (compacted), keyed by <c>s|{destination}|{ma_ho_so}</c>, and the parked index <c>p|…</c>.</summary>
     public string DeliveryState => $"{_prefix}.delivery-state";
+
+    /// <summary>The dossier index (compacted): accepted event ids, and each dossier's events as the trail lists them.</summary>
+    public string DossierIndex => $"{_prefix}.dossier-index";
 
     /// <summary>Consumer group of a destination: every hub instance joins it, so they share the work.</summary>
     public string DeliveryGroup(string destination) => $"{_prefix}.deliver.{destination}";

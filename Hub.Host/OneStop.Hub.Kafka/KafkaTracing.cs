@@ -32,21 +32,19 @@ public static class KafkaTracing
     }
 
     /// <summary>
-    /// A consumer span for one record a destination's worker processes, child of the span that produced it (read
-    /// from the record's headers). Dispose it when the record is done.
+    /// A consumer span for a record handled after it was consumed (a dossier's lane takes it up later), child of
+    /// <paramref name="parent"/>, the context its headers carried (<see cref="Extract"/>).
     /// </summary>
-    public static Activity? StartProcess<TKey, TValue>(ConsumeResult<TKey, TValue> record, string destination)
+    public static Activity? StartProcess(string topic, int partition, long offset, string destination, ActivityContext parent)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        var parent = Extract(record.Message?.Headers);
-        var activity = HubActivities.Source.StartActivity($"{record.Topic} process", ActivityKind.Consumer, parent);
+        var activity = HubActivities.Source.StartActivity($"{topic} process", ActivityKind.Consumer, parent);
         if (activity is not null)
         {
             activity.SetTag("messaging.system", "kafka");
             activity.SetTag("messaging.operation.type", "process");
-            activity.SetTag("messaging.destination.name", record.Topic);
-            activity.SetTag("messaging.destination.partition.id", record.Partition.Value.ToString(CultureInfo.InvariantCulture));
-            activity.SetTag("messaging.kafka.offset", record.Offset.Value);
+            activity.SetTag("messaging.destination.name", topic);
+            activity.SetTag("messaging.destination.partition.id", partition.ToString(CultureInfo.InvariantCulture));
+            activity.SetTag("messaging.kafka.offset", offset);
             activity.SetTag("onestop.destination", destination);
         }
 

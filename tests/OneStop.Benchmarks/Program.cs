@@ -7,13 +7,19 @@ public static class Program
     /// <summary>
     /// <c>dotnet run -c Release --project tests/OneStop.Benchmarks -- --filter '*'</c> (BenchmarkDotNet: the mapping engine), or
     /// <c>… -- delivery [events] [concurrency]</c> (dossier events through the hub against direct calls to the destination), or
-    /// <c>… -- evidence [records per step]</c> (group commit and restart time of the evidence recorder).
+    /// <c>… -- evidence [records per step]</c> (group commit and restart time of the evidence recorder), or
+    /// <c>… -- state [store-only]</c> (memory and restart time as history grows; the local state store with 1,000,000 dossiers).
     /// </summary>
     public static int Main(string[] args)
     {
         if (args is ["evidence", ..])
         {
             return EvidenceBenchmark.RunAsync(args).GetAwaiter().GetResult();
+        }
+
+        if (args is ["state", ..])
+        {
+            return StateBenchmark.RunAsync(args).GetAwaiter().GetResult();
         }
 
         if (args is ["delivery", ..])

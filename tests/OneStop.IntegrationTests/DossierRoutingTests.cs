@@ -136,14 +136,18 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
             fixture.Beta.For(m).Count.ShouldBe(i % 2 == 1 ? statuses.Length : 0, $"beta wants only results by post ({m})");
         }
 
-        // The checkpoint is written just after the side effect, so the trail may show DELIVERED a moment later.
-        var trail = await Eventually.Until(
-            () => _admin.GetDossierTrailAsync(new GetDossierTrailRequest { MaHoSo = dossiers[0] }, cancellationToken: Ct).ResponseAsync,
-            t => t.Events.All(e => e.Deliveries.Single(d => d.Destination == "alpha").State == DeliveryState.Delivered),
-            "the trail shows every event delivered to alpha", Wait);
-        trail.Events.Select(e => e.TrangThaiHoSo).ShouldBe(statuses);
-        trail.Events.ShouldAllBe(e => e.Deliveries.Single(d => d.Destination == "alpha").State == DeliveryState.Delivered);
-        trail.Events.ShouldAllBe(e => e.Deliveries.Single(d => d.Destination == "beta").State == DeliveryState.NotApplicable);
+        // The trail is exact for every dossier: DELIVERED where the destination has the side effect, NOT_APPLICABLE
+        // where it does not want the event, never PENDING. The checkpoint follows the side effect, so wait for it.
+        foreach (var (m, i) in dossiers.Select((m, i) => (m, i)))
+        {
+            var beta = i % 2 == 1 ? DeliveryState.Delivered : DeliveryState.NotApplicable;
+            var trail = await Eventually.Until(
+                () => _admin.GetDossierTrailAsync(new GetDossierTrailRequest { MaHoSo = m }, cancellationToken: Ct).ResponseAsync,
+                t => t.Events.Count == statuses.Length && t.Events.All(e =>
+                    e.Deliveries.Single(d => d.Destination == "alpha").State == DeliveryState.Delivered && e.Deliveries.Single(d => d.Destination == "beta").State == beta),
+                $"the trail of {m} shows every event delivered to alpha and {beta} at beta", Wait);
+            trail.Events.Select(e => e.TrangThaiHoSo).ShouldBe(statuses);
+        }
     }
 
     [Fact]
@@ -201,6 +205,21 @@ public sealed class DossierRoutingTests(RoutingFixture fixture) : IClassFixture<
         var fault = await Should.ThrowAsync<System.ServiceModel.FaultException<OneStop.Schemas.Soap.LookupFault>>(() => client.PublishEvent(e));
         fault.Detail.Code.ShouldBe("INVALID_ARGUMENT");
         fault.Detail.Field.ShouldBe("TrangThaiHoSo");
+    }
+
+    [Fact]
+    public async Task Metrics_count_deliveries_per_destination_and_report_lag_and_parked_dossiers()
+    {
+        var e = Event("000.00.01.H56-261120-0301", 2, "metrics-1");
+        await _dossiers.PublishEventAsync(e, cancellationToken: Ct);
+        await Eventually.True(() => fixture.Alpha.For(e.MaHoSo).Count == 1, "alpha receives the event", Wait, cancellationToken: Ct);
+
+        using var http = fixture.Hub.CreateHttpClient();
+        var metrics = await Eventually.Until(() => http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Ct),
+            m => m.Contains("onestop_delivery_delivered", StringComparison.Ordinal) && m.Contains("onestop_delivery_lag", StringComparison.Ordinal)
+                && m.Contains("onestop_delivery_parked_dossiers", StringComparison.Ordinal),
+            "delivery metrics are published", Wait);
+        metrics.ShouldContain("destination=\"alpha\"");
     }
 
     [Fact]

@@ -167,8 +167,28 @@ public sealed class FaultProofTests
             {
                 IsNonDecreasing(dossier.OrderBy(x => x.Sequence).Select(x => x.Info.Index)).ShouldBeTrue($"{name}: order of {dossier.Key}");
             }
+
+            // A wire repeat may only come from the crash window between a side effect and its checkpoint: at most the
+            // deliveries in flight at each kill (Delivery:MaxConcurrency per destination), never from lost state.
+            mock.DuplicatesSuppressed.ShouldBeLessThanOrEqualTo(Kills * MaxConcurrency, $"{name}: repeats only from the crash windows");
+        }
+
+        // The trail is exact: every (event, destination) is DELIVERED where the destination has the side effect and
+        // NOT_APPLICABLE where it does not want the event; nothing stays PENDING. (Postal also takes every withdrawal,
+        // to cancel an order; for a dossier without an order that call has no side effect, and is DELIVERED.)
+        DeliveryState Expected(string name, string eventId) =>
+            expected[name].Contains(eventId) || (name == "postal" && eventIds[eventId].Status == 7) ? DeliveryState.Delivered : DeliveryState.NotApplicable;
+        var admin = new AdminService.AdminServiceClient(hub.Grpc.WithApiKey());
+        foreach (var d in plan)
+        {
+            await Eventually.Until(
+                () => admin.GetDossierTrailAsync(new GetDossierTrailRequest { MaHoSo = d.MaHoSo }, cancellationToken: Ct).ResponseAsync,
+                t => t.Events.Count == d.Statuses.Length && t.Events.All(e => mocks.Keys.All(name => e.Deliveries.Single(x => x.Destination == name).State == Expected(name, e.EventId))),
+                $"the trail of {d.MaHoSo} matches what the destinations hold", TimeSpan.FromSeconds(60));
         }
     }
+
+    private const int MaxConcurrency = 32;
 
     private static string EventIdOf(SideEffect s) => s.IdempotencyKey!.Split(':')[0];
 

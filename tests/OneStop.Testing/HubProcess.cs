@@ -17,7 +17,9 @@ public sealed class HubProcess : IAsyncDisposable
 
     public HubProcess(IReadOnlyDictionary<string, string?> settings)
     {
-        _settings = settings;
+        // One local state store for every start of this process, as on a server: a restart resumes from its checkpoint.
+        StatePath = Path.Combine(Path.GetTempPath(), "onestop-tests", $"state-{Guid.NewGuid():N}");
+        _settings = new Dictionary<string, string?>(settings) { ["State:Path"] = StatePath };
         GrpcAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         HttpAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         Grpc = GrpcChannel.ForAddress(GrpcAddress);
@@ -25,11 +27,17 @@ public sealed class HubProcess : IAsyncDisposable
 
     public Uri GrpcAddress { get; }
 
+    /// <summary>Folder of the hub's local state store (kept across restarts, deleted at dispose).</summary>
+    public string StatePath { get; }
+
     public Uri HttpAddress { get; }
 
     public GrpcChannel Grpc { get; }
 
     public int Starts { get; private set; }
+
+    /// <summary>The running process's id, or null.</summary>
+    public int? ProcessId => _process?.Id;
 
     /// <summary>The process's console output so far (for a failing test's message).</summary>
     public string Output
@@ -150,6 +158,14 @@ public sealed class HubProcess : IAsyncDisposable
     {
         Kill();
         Grpc.Dispose();
+        try
+        {
+            Directory.Delete(StatePath, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+
         return ValueTask.CompletedTask;
     }
 }

@@ -15,9 +15,12 @@ public sealed class HubServer : IAsyncDisposable
 {
     private readonly Factory _factory;
 
-    private HubServer(Factory factory, string scheme, int grpcPort, int httpPort)
+    private readonly string? _ownStatePath;
+
+    private HubServer(Factory factory, string scheme, int grpcPort, int httpPort, string? ownStatePath)
     {
         _factory = factory;
+        _ownStatePath = ownStatePath;
         GrpcAddress = new Uri($"{scheme}://127.0.0.1:{grpcPort}");
         HttpAddress = new Uri($"{scheme}://127.0.0.1:{httpPort}");
         Grpc = GrpcChannel.ForAddress(GrpcAddress);
@@ -43,8 +46,12 @@ public sealed class HubServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var grpcPort = FreePort.Next();
         var httpPort = FreePort.Next();
+        // Hosts in one test process must not share a local state store; a test may name one to restart on it.
+        var ownStatePath = settings.TryGetValue("State:Path", out var path) && path is not null
+            ? null : Path.Combine(Path.GetTempPath(), "onestop-tests", $"state-{Guid.NewGuid():N}");
         var all = new Dictionary<string, string?>(settings)
         {
+            ["State:Path"] = path ?? ownStatePath,
             ["Kestrel:Endpoints:Grpc:Url"] = $"{scheme}://127.0.0.1:{grpcPort}",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
             ["Kestrel:Endpoints:Http:Url"] = $"{scheme}://127.0.0.1:{httpPort}",
@@ -53,7 +60,7 @@ public sealed class HubServer : IAsyncDisposable
         var factory = new Factory(all, services);
         factory.UseKestrel();
         factory.StartServer();
-        return new HubServer(factory, scheme, grpcPort, httpPort);
+        return new HubServer(factory, scheme, grpcPort, httpPort, ownStatePath);
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -62,6 +69,16 @@ public sealed class HubServer : IAsyncDisposable
     {
         Grpc.Dispose();
         await _factory.DisposeAsync().ConfigureAwait(false);
+        if (_ownStatePath is not null)
+        {
+            try
+            {
+                Directory.Delete(_ownStatePath, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+        }
     }
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>

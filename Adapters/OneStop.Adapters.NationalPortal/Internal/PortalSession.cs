@@ -15,11 +15,18 @@ internal sealed class PortalSession(UpstreamAuthContext context) : IUpstreamAuth
     /// <summary>The <c>error_code</c> the portal answers when a session is missing, unknown or expired.</summary>
     public const string SessionInvalidErrorCode = "-2";
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _gate = new();
     private volatile string? _current;
+    private Task<string>? _login;
 
     private string DstCode => context.Options.Parameters.GetValueOrDefault(NationalPortalRegistration.DstCodeParameter, "");
 
+    /// <summary>
+    /// The session in force, logging in when there is none. One login serves every caller waiting for it, and it
+    /// runs to completion under its own deadline (the total timeout), not the attempt's: an attempt that times out
+    /// while the login is under way gives up waiting, but the session the portal issued is kept for the next attempt
+    /// instead of being thrown away and requested again.
+    /// </summary>
     public async ValueTask<string> GetCredentialAsync(CancellationToken cancellationToken)
     {
         if (_current is { } session)
@@ -27,14 +34,35 @@ internal sealed class PortalSession(UpstreamAuthContext context) : IUpstreamAuth
             return session;
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task<string> login;
+        lock (_gate)
+        {
+            if (_current is { } fresh)
+            {
+                return fresh;
+            }
+
+            login = _login ??= Task.Run(LoginOnceAsync, CancellationToken.None);
+        }
+
+        return await login.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> LoginOnceAsync()
+    {
         try
         {
-            return _current ??= await LoginAsync(cancellationToken).ConfigureAwait(false);
+            using var deadline = new CancellationTokenSource(context.Options.TotalTimeout, context.Time);
+            var session = await LoginAsync(deadline.Token).ConfigureAwait(false);
+            _current = session;
+            return session;
         }
         finally
         {
-            _gate.Release();
+            lock (_gate)
+            {
+                _login = null;
+            }
         }
     }
 

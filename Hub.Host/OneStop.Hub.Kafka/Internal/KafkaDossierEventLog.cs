@@ -1,66 +1,71 @@
 using System.Text.Json;
 using Confluent.Kafka;
+using OneStop.Adapters;
 using OneStop.Hub.Dossiers;
+using OneStop.Hub.Dossiers.Delivery;
 using OneStop.Schemas.Canonical;
 
 namespace OneStop.Hub.Kafka.Internal;
 
 /// <summary>
-/// The dossier log on Kafka: an idempotent producer with acks=all, keyed by ma_ho_so. Also writes the
-/// delivery-state checkpoints and replay requests, which need the same durability.
+/// The dossier log on Kafka: an idempotent producer with acks=all, keyed by ma_ho_so. An accepted event's id goes
+/// into the compacted dossier index (version = its log offset) before ingest answers, so a republished
+/// (client, client_event_id) is recognised without an in-memory set of every id.
 /// </summary>
 internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
 {
     private readonly IProducer<string, byte[]> _producer;
     private readonly KafkaTopics _topics;
-    private readonly DossierProjection _projection;
+    private readonly DossierIndex _index;
     private int _disposed;
 
-    public KafkaDossierEventLog(KafkaCluster cluster, KafkaTopics topics, DossierProjection projection)
+    private readonly IReadOnlyList<IDeliveryAdapter> _adapters;
+
+    public KafkaDossierEventLog(KafkaCluster cluster, KafkaTopics topics, DossierIndex index, IEnumerable<IDeliveryAdapter> adapters)
     {
+        _adapters = [.. adapters];
         _topics = topics;
-        _projection = projection;
+        _index = index;
         _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
         {
             BootstrapServers = cluster.BootstrapServers,
             Acks = Acks.All,
             EnableIdempotence = true,
-            LingerMs = 0, // each delivery awaits its checkpoint: waiting to batch would only add latency
+            LingerMs = 1, // concurrent publishers share requests
             MessageTimeoutMs = 30_000,
         }).Build();
     }
 
-    public bool Contains(string eventId) => _projection.ContainsEvent(eventId);
+    public bool Contains(string eventId) => _index.ContainsEvent(eventId);
 
     public async Task AppendAsync(DossierEvent dossierEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dossierEvent);
         var record = new DossierLogRecord { Kind = DossierLogRecord.EventKind, Event = dossierEvent };
-        await ProduceAsync(_topics.DossierEvents, dossierEvent.MaHoSo, JsonSerializer.SerializeToUtf8Bytes(record, KafkaJson.Default.DossierLogRecord),
+        var offset = await ProduceAsync(_topics.DossierEvents, dossierEvent.MaHoSo, JsonSerializer.SerializeToUtf8Bytes(record, KafkaJson.Default.DossierLogRecord),
             cancellationToken).ConfigureAwait(false);
-        _projection.Apply(dossierEvent);
+        await _index.AddAcceptedAsync(dossierEvent.MaHoSo, Indexed(dossierEvent, offset, _adapters), cancellationToken).ConfigureAwait(false);
     }
 
-    public Task AppendReplayAsync(ReplayCommand command, CancellationToken cancellationToken)
+    /// <summary>The event as the dossier index (and the trail) lists it.</summary>
+    public static IndexedEvent Indexed(DossierEvent e, long offset, IReadOnlyList<IDeliveryAdapter> adapters) =>
+        new(e.EventId, e.ClientEventId, e.Client, e.TrangThaiHoSo, e.AcceptedAt, [.. adapters.Where(a => !a.Wants(e)).Select(a => a.Destination)], offset);
+
+    public async Task AppendReplayAsync(ReplayRequest request, CancellationToken cancellationToken)
     {
-        var record = new DossierLogRecord { Kind = DossierLogRecord.ReplayKind, Replay = command };
-        return ProduceAsync(_topics.DossierEvents, command.MaHoSo, JsonSerializer.SerializeToUtf8Bytes(record, KafkaJson.Default.DossierLogRecord), cancellationToken);
+        ArgumentNullException.ThrowIfNull(request);
+        var record = new DossierLogRecord { Kind = DossierLogRecord.ReplayKind, Replay = request };
+        await ProduceAsync(_topics.DossierEvents, request.MaHoSo, JsonSerializer.SerializeToUtf8Bytes(record, KafkaJson.Default.DossierLogRecord), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task WriteStateAsync(DeliveryStateRecord state, CancellationToken cancellationToken)
-    {
-        await ProduceAsync(_topics.DeliveryState, DeliveryStateRecord.KeyOf(state.Destination, state.MaHoSo),
-            JsonSerializer.SerializeToUtf8Bytes(state, KafkaJson.Default.DeliveryStateRecord), cancellationToken).ConfigureAwait(false);
-        _projection.Apply(state);
-    }
-
-    private async Task ProduceAsync(string topic, string key, byte[] value, CancellationToken cancellationToken)
+    private async Task<long> ProduceAsync(string topic, string key, byte[] value, CancellationToken cancellationToken)
     {
         try
         {
             var message = new Message<string, byte[]> { Key = key, Value = value };
             using var activity = KafkaTracing.StartPublish(topic, message);
-            await _producer.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
+            var result = await _producer.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
+            return result.Offset.Value;
         }
         catch (ProduceException<string, byte[]> e)
         {
@@ -68,7 +73,6 @@ internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
         }
     }
 
-    // Registered under two service types, so the container disposes it twice.
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

@@ -32,10 +32,10 @@ public static class HubMetricNames
     public const string Ready = "onestop.ready";
 
     /// <summary>Counter (issue 9's delivery engine): delivery outcomes; tags destination, outcome (delivered, retried, parked, replayed).</summary>
-    public const string Deliveries = "onestop.deliveries";
+    public const string Deliveries = "onestop.delivery.delivered";
 
     /// <summary>Gauge (issue 9's delivery engine): dossiers parked; tag destination.</summary>
-    public const string Parked = "onestop.parked";
+    public const string Parked = "onestop.delivery.parked_dossiers";
 
     /// <summary>Gauge (issue 9's delivery engine): dossier events not yet processed by a destination's consumer group; tag destination.</summary>
     public const string DeliveryLag = "onestop.delivery.lag";

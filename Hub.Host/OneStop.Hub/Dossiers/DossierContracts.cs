@@ -10,6 +10,9 @@ public interface IDossierEventLog
 
     /// <summary>True when an event with this id is already in the log (as far as this instance has seen it).</summary>
     bool Contains(string eventId);
+
+    /// <summary>Appends an operator's replay request on the dossier's own key, so the owner of its events handles it in order.</summary>
+    Task AppendReplayAsync(Delivery.ReplayRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>Delivery state of one dossier at one destination, as the admin API shows it.</summary>

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace OneStop.Hub.Kafka;
+namespace OneStop.Hub.Dossiers.Delivery;
 
 /// <summary>How the hub retries and parks deliveries of dossier events: bound from <c>Delivery</c>.</summary>
 public sealed class DeliveryOptions
@@ -23,4 +23,11 @@ public sealed class DeliveryOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan ParkAfterTransientFor { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Deliveries in flight at once per destination on one instance, each for a different dossier (one dossier's
+    /// events always go one at a time, in order). A dossier that waits for a retry holds one slot, never the others.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrency { get; set; } = 32;
 }
