@@ -72,7 +72,7 @@ public sealed class LogGapTests(MockCluster kafka) : IClassFixture<MockCluster>
     }
 
     private DossierLogConsumer Consumer(CountingHandler handler, KafkaTopics topics, KafkaOptions options, DeliveryHealth health, EvidenceList evidence, LogList logs) =>
-        new(handler, kafka.Cluster, topics, options, 4, evidence, health, null, TimeProvider.System, logs);
+        new(handler, kafka.Cluster, topics, options, 4, evidence, health, null, TimeProvider.System, null, logs);
 
     private static async Task RunUntilAsync(DossierLogConsumer consumer, Func<bool> done, LogList logs)
     {

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OneStop.Adapters;
@@ -38,7 +40,8 @@ public sealed class ReloadingMappingSourceTests : IDisposable
         checks,
         evidence,
         TimeProvider.System,
-        NullLogger<ReloadingMappingSource>.Instance);
+        NullLogger<ReloadingMappingSource>.Instance,
+        new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
     private void Edit(string file, string from, string to)
     {
