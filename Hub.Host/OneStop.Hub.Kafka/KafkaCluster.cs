@@ -45,6 +45,22 @@ public sealed partial class KafkaCluster : IDisposable
         return admin.GetMetadata(timeout).Brokers.Count;
     }
 
+    /// <summary>
+    /// Makes sure <paramref name="topics"/> exist where the broker creates topics on first use (the embedded cluster,
+    /// a cluster with auto-create on): a producer's metadata request for a topic creates it, so consumers that subscribe
+    /// before anything was produced get their partitions at once instead of waiting for the first record.
+    /// </summary>
+    public void EnsureTopics(IEnumerable<string> topics, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        using var producer = new ProducerBuilder<Null, Null>(new ProducerConfig { BootstrapServers = BootstrapServers }).Build();
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        foreach (var topic in topics)
+        {
+            admin.GetMetadata(topic, timeout);
+        }
+    }
+
     public void Dispose() => _owner?.Dispose();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka: cluster at {BootstrapServers}")]

@@ -121,7 +121,7 @@ public sealed class AccessPolicyTests
         options.Clients["bad-right"] = new ClientOptions { ApiKeyHash = ApiKeys.Hash("x"), Operations = ["Lookup*"] };
         var result = new SecurityOptionsValidator().Validate(null, options);
         result.Failed.ShouldBeTrue();
-        result.FailureMessage.ShouldContain("Security:Clients:no-credentials: needs ApiKeyHash or CertificateThumbprints");
+        result.FailureMessage.ShouldContain("Security:Clients:no-credentials: needs ApiKeyHash, ClientSecretHash or CertificateThumbprints");
         result.FailureMessage.ShouldContain("Security:Clients:plain-key:ApiKeyHash: must be sha256:");
         result.FailureMessage.ShouldNotContain("onestop-demo-key");
         result.FailureMessage.ShouldContain("'Lookup*' must be *, Service/* or Service/Method");

@@ -38,7 +38,7 @@ public sealed class HealthTests(OperatorFixture fixture)
     {
         var body = await Eventually.Until(async () => await Get("/health/ready"), r => r.Status == HttpStatusCode.OK, "the hub becomes ready", TimeSpan.FromSeconds(60));
         var checks = body.Body.GetProperty("checks");
-        checks.EnumerateObject().Select(c => c.Name).ShouldBe(["kafka", "evidence", "consumers", "mappings", "test-switch"], ignoreOrder: true);
+        checks.EnumerateObject().Select(c => c.Name).ShouldBe(["kafka", "evidence", "consumers", "delivery", "mappings", "test-switch"], ignoreOrder: true);
         checks.GetProperty("kafka").GetProperty("description").GetString()!.ShouldContain("brokers");
         checks.GetProperty("mappings").GetProperty("description").GetString()!.ShouldContain("mappings");
         checks.GetProperty("evidence").GetProperty("description").GetString()!.ShouldContain("continues at entry");

@@ -32,8 +32,10 @@ public sealed class TracingTests(OperatorFixture fixture)
             var spans = fixture.Spans.Snapshot();
             alpha = spans.FirstOrDefault(s => s.DisplayName == "deliver alpha" && Tag(s, "onestop.event_id") == reply.EventId);
             emc = spans.FirstOrDefault(s => s.DisplayName == "deliver emc" && Tag(s, "onestop.event_id") == reply.EventId && s.Status != ActivityStatusCode.Error);
-            return alpha is not null && emc is not null;
-        }, "delivery spans for alpha and emc", Wait, cancellationToken: Ct);
+            // A consume span ends after its delivery span (it also waits for the state write and evidence).
+            return alpha is not null && emc is not null
+                && spans.Any(s => s.SpanId == alpha.ParentSpanId) && spans.Any(s => s.SpanId == emc.ParentSpanId);
+        }, "delivery spans for alpha and emc, and the consume spans around them", Wait, cancellationToken: Ct);
 
         alpha!.TraceId.ShouldBe(emc!.TraceId, "both deliveries continue the publish's trace");
         var trace = fixture.Spans.Snapshot().Where(s => s.TraceId == alpha.TraceId).ToList();

@@ -173,6 +173,6 @@ public sealed partial class ShippedMappingsTests
         return [.. ProtoField().Matches(proto).Select(m => m.Groups[1].Value)];
     }
 
-    [GeneratedRegex(@"^\s*(?:repeated\s+)?[\w.]+\s+([a-z_][a-z0-9_]*)\s*=\s*\d+;", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*(?:repeated\s+)?[\w.]+\s+([a-z_][a-z0-9_]*)\s*=\s*\d+\s*(?:\[[^\]]*\])?\s*;", RegexOptions.Multiline)]
     private static partial Regex ProtoField();
 }

@@ -59,6 +59,11 @@ internal sealed class DeliveryWorkers(
     {
         var all = adapters.ToList();
         var options = delivery.Value;
+        foreach (var a in all)
+        {
+            metrics.Start(a.Destination);
+        }
+
         var handlers = all.Select(a => (IDossierLogHandler)new DeliveryHandler(
                 new DestinationDelivery(a, states, evidence, options, time, new Random(), loggers.CreateLogger($"OneStop.Hub.Delivery.{a.Destination}"), metrics), states))
             .Append(new IndexHandler(index, all));

@@ -3,11 +3,14 @@ using Microsoft.Extensions.Hosting;
 namespace OneStop.Hub.Kafka.Internal;
 
 /// <summary>Connects to (or starts) the cluster and resumes the evidence chain while the host starts, so a missing cluster stops the start instead of the first call.</summary>
-internal sealed class KafkaStartup(KafkaCluster cluster, Evidence.KafkaEvidenceRecorder evidence, EvidenceReadiness readiness) : IHostedService
+internal sealed class KafkaStartup(KafkaCluster cluster, KafkaTopics topics, Evidence.KafkaEvidenceRecorder evidence, EvidenceReadiness readiness) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _ = cluster.BootstrapServers;
+        // The delivery consumers subscribe to the dossier log at start; where topics are created on first use (the
+        // embedded cluster), ask for it now so they are assigned its partitions before the first event arrives.
+        cluster.EnsureTopics([topics.DossierEvents], TimeSpan.FromSeconds(10));
         await evidence.StartAsync(cancellationToken).ConfigureAwait(false);
         readiness.MarkRestored();
     }

@@ -20,13 +20,13 @@ public sealed class DeliveryMetrics
     public DeliveryMetrics(IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create("OneStop.Delivery");
-        _delivered = meter.CreateCounter<long>("onestop.delivery.delivered", "{event}", "Events delivered to a destination");
+        var meter = meters.Create(Diagnostics.HubMetricNames.Meter);
+        _delivered = meter.CreateCounter<long>(Diagnostics.HubMetricNames.Deliveries, "{event}", "Events delivered to a destination");
         _retried = meter.CreateCounter<long>("onestop.delivery.retried", "{attempt}", "Delivery attempts that failed and will be retried");
         _parked = meter.CreateCounter<long>("onestop.delivery.parked", "{event}", "Events parked (refused, or queued behind a refused event)");
         _replayed = meter.CreateCounter<long>("onestop.delivery.replayed", "{event}", "Parked events delivered by a replay");
-        meter.CreateObservableGauge("onestop.delivery.parked_dossiers", () => Measure(_parkedDossiers), "{dossier}", "Dossiers parked at a destination");
-        meter.CreateObservableGauge("onestop.delivery.lag", () => Measure(_lag), "{record}", "Dossier log records not yet handled by a destination's consumers on this instance");
+        meter.CreateObservableGauge(Diagnostics.HubMetricNames.Parked, () => Measure(_parkedDossiers), "{dossier}", "Dossiers parked at a destination");
+        meter.CreateObservableGauge(Diagnostics.HubMetricNames.DeliveryLag, () => Measure(_lag), "{record}", "Dossier log records not yet handled by a destination's consumers on this instance");
         meter.CreateObservableGauge("onestop.delivery.log_gap", () => _lostRecords.Select(kv => new Measurement<int>(kv.Value, new KeyValuePair<string, object?>("destination", kv.Key))),
             "{gap}", "1 while a destination is stopped because records it had not delivered were removed from the log");
     }
@@ -43,6 +43,18 @@ public sealed class DeliveryMetrics
     public void Retried(string destination) => _retried.Add(1, Tag(destination));
 
     public void Parked(string destination) => _parked.Add(1, Tag(destination));
+
+    /// <summary>Every series of a destination at 0, so dashboards and alerts have one to watch before anything happens.</summary>
+    public void Start(string destination)
+    {
+        var tag = Tag(destination);
+        _delivered.Add(0, tag);
+        _retried.Add(0, tag);
+        _parked.Add(0, tag);
+        _replayed.Add(0, tag);
+        _parkedDossiers.TryAdd(destination, 0);
+        _lag.TryAdd(destination, 0);
+    }
 
     public void SetParkedDossiers(string destination, long count) => _parkedDossiers[destination] = count;
 
