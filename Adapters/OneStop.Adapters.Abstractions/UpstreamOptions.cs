@@ -37,22 +37,22 @@ public sealed class UpstreamOptions
     public string ClientSecret { get; set; } = "";
 
     /// <summary>Renew a token this long before it expires.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan TokenRenewBefore { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Time one attempt may take.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Time a whole call, retries included, may take.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [TimeSpanRange("00:00:00", "00:01:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Share of failed calls in the sampling window that opens the circuit.</summary>
@@ -63,11 +63,11 @@ public sealed class UpstreamOptions
     [Range(2, 10_000)]
     public int BreakerMinimumThroughput { get; set; } = 10;
 
-    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    [TimeSpanRange("00:00:00.500", "01:00:00")]
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long an open circuit rejects calls before it lets one through to test the upstream.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [TimeSpanRange("00:00:00.100", "01:00:00")]
     public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Calls to this upstream in flight at once; more wait in a queue of <see cref="QueueLimit"/>.</summary>

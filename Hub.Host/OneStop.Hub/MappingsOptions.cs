@@ -1,3 +1,4 @@
+using OneStop.Adapters;
 using System.ComponentModel.DataAnnotations;
 
 namespace OneStop.Hub;
@@ -18,11 +19,11 @@ public sealed class MappingsOptions
     public bool Watch { get; set; } = true;
 
     /// <summary>How often the folder is read again even without a file-system event (the fallback where events are lost: network shares, some containers).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [TimeSpanRange("00:00:00.100", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the folder must stay unchanged before a reload, so an editor's several writes make one reload.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [TimeSpanRange("00:00:00", "00:01:00")]
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>

@@ -66,6 +66,9 @@ public sealed partial class ShadowFixture : IAsyncLifetime
         }
 
         await Eventually.True(() => MaHoSo.All(m => Systems.Destinations.Emc.SideEffectsFor(m).Count == 1), "EMC receives every event", cancellationToken: ct);
+        // The portal's deliveries (portal.dossier.request) run concurrently with EMC's: the window holds them once the
+        // portal has each dossier.
+        await Eventually.True(() => MaHoSo.All(m => Systems.Destinations.Portal.SideEffectsFor(m).Count >= 1), "the portal receives every dossier", cancellationToken: ct);
     }
 
     /// <summary>Runs <c>mappings shadow FOLDER --json</c> against the hub: the exit code and the report.</summary>

@@ -1,3 +1,4 @@
+using OneStop.Adapters;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ public sealed class TokenOptions
     public string Audience { get; set; } = "onestop-api";
 
     /// <summary>How long an access token lives (default 10 minutes; 1 minute to 1 day).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [TimeSpanRange("00:01:00", "1.00:00:00")]
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Key id of the key that signs new tokens. Empty with no <see cref="Keys"/>: a random key made at start.</summary>

@@ -1,3 +1,4 @@
+using OneStop.Adapters;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
@@ -38,7 +39,7 @@ public sealed class EvidenceOptions
     public string HeadTopic { get; set; } = "evidence-head";
 
     /// <summary>How often the durable head is written to <see cref="HeadTopic"/> (when it moved).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    [TimeSpanRange("00:00:00.010", "01:00:00")]
     public TimeSpan HeadCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a read of the whole topic (start-up resume, the evidence endpoint) may take.</summary>
@@ -59,21 +60,21 @@ public sealed class EvidenceOptions
     public int CheckpointEvery { get; set; } = 1_000;
 
     /// <summary>…or after this long, whichever comes first (only when entries were added since the last one).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.050", "1.00:00:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>RFC 3161 time-stamping authority (HTTP POST, <c>application/timestamp-query</c>); unset: checkpoints are signed but not timestamped.</summary>
     public Uri? TimestampAuthority { get; set; }
 
     /// <summary>Wait between attempts while the TSA does not answer; checkpoints queue meanwhile.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    [TimeSpanRange("00:00:00.050", "01:00:00")]
     public TimeSpan TimestampRetry { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// When the oldest checkpoint still waiting for a timestamp is older than this, the hub refuses new exchanges
     /// until timestamping resumes (X-Road stops after 4 hours without timestamps).
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    [TimeSpanRange("00:00:01", "30.00:00:00")]
     public TimeSpan MaxUntimestamped { get; set; } = TimeSpan.FromHours(4);
 }
 

@@ -83,6 +83,12 @@ public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisp
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        // The host can stop twice, or its container dispose the store first: then there is nothing left to stop.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return Task.CompletedTask;
+        }
+
         _stopping.Cancel();
         foreach (var table in _tables.Values)
         {

@@ -1,3 +1,4 @@
+using OneStop.Adapters;
 using System.ComponentModel.DataAnnotations;
 
 namespace OneStop.Hub.Inbound;
@@ -9,7 +10,7 @@ public sealed class InboundOptions
     public List<string> Agencies { get; set; } = [];
 
     /// <summary>How often each agency's pull job runs.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan PullInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Days before today the first pull of an agency (no cursor yet) looks back.</summary>
@@ -21,14 +22,14 @@ public sealed class InboundOptions
     public int OverlapDays { get; set; } = 1;
 
     /// <summary>First pause after a failed pull; doubled (with jitter) per further failure up to <see cref="MaxBackoff"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    [TimeSpanRange("00:00:00.010", "01:00:00")]
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
-    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.010", "1.00:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often the postal operator's tracking feed is polled (one instance at a time).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan PostalTrackingInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Folder of the demo attachment store (files stored once, by SHA-256). Production: an S3-compatible store.</summary>

@@ -1,3 +1,4 @@
+using OneStop.Adapters;
 using System.ComponentModel.DataAnnotations;
 
 namespace OneStop.Hub.Mappings;
@@ -15,7 +16,7 @@ public sealed class ShadowOptions
     public int MaxInputs { get; set; } = 1_000;
 
     /// <summary>How long an input stays in the window.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(60);
 
     /// <summary>Inputs larger than this (as JSON) are not kept, so one mapping's window stays under <c>MaxInputs × MaxInputBytes</c>.</summary>

@@ -1,3 +1,4 @@
+using OneStop.Adapters;
 using System.ComponentModel.DataAnnotations;
 
 namespace OneStop.Hub.Dossiers.Delivery;
@@ -6,10 +7,10 @@ namespace OneStop.Hub.Dossiers.Delivery;
 public sealed class DeliveryOptions
 {
     /// <summary>First wait after a failed delivery; later waits double, with jitter, up to <see cref="MaxBackoff"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    [TimeSpanRange("00:00:00.010", "01:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Refusals (the destination rejects the event or answers garbage) before the dossier is parked.</summary>
@@ -21,7 +22,7 @@ public sealed class DeliveryOptions
     /// Only when one event keeps failing transiently this long is its dossier parked, so one stuck dossier cannot
     /// hold its partition for ever.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [TimeSpanRange("00:00:01", "7.00:00:00")]
     public TimeSpan ParkAfterTransientFor { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
