@@ -29,6 +29,10 @@ public sealed class MappingFolderHubFixture : IAsyncLifetime
         settings["Mappings:Debounce"] = "00:00:00.100";
         // Operations put the registry's secret in configuration; the integrator's files never hold it.
         settings["Upstreams:civil-status:ClientSecret"] = MockServer.DemoClientSecret;
+        // The classes sharing this hub (generated SOAP messages, polling for a reload) send thousands of calls as the
+        // demo client; they test mappings and SOAP, not the rate limit (SecurityTests does), so the bucket is wide.
+        settings["Security:RateLimit:PermitsPerPeriod"] = "100000";
+        settings["Security:RateLimit:Burst"] = "100000";
         Hub = HubServer.Start(settings);
     }
 
