@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OneStop.Adapters;
@@ -8,7 +9,7 @@ using Shouldly;
 
 namespace OneStop.IntegrationTests;
 
-public sealed class ScaleOutTests
+public sealed partial class ScaleOutTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -17,10 +18,7 @@ public sealed class ScaleOutTests
     /// rebalance, both instances deliver, and afterwards the first leaves. Every event reaches the destination
     /// exactly once, in each dossier's order.
     /// </summary>
-    // Known defect, issue 9: after this session's merges (evidence group commit, inbound, operations) the second
-    // instance is assigned partitions but never delivers; the same test passes on the delivery engine's own branch.
-    // Skipped so the rest can land; the first thing to fix next (see the issue 9 note).
-    [Fact(Skip = "Known defect (issue 9 note): after the merges the second instance is assigned partitions but never delivers")]
+    [Fact]
     public async Task Second_instance_shares_the_work_through_the_rebalance_without_loss_or_duplication()
     {
         using var kafka = new TestKafkaCluster();
@@ -43,6 +41,12 @@ public sealed class ScaleOutTests
 
             hubB = HubServer.Start(new Dictionary<string, string?>(settings) { ["Evidence:InstanceId"] = "hub-b" }, s => s.AddSingleton<IDeliveryAdapter>(atB));
             var clientB = new DossierService.DossierServiceClient(hubB.Grpc.WithApiKey());
+
+            // The second instance is ready before its consumers have partitions. Publish its share only once the
+            // rebalance has given it some: published earlier, the first instance delivers them all before it lets
+            // the partitions go, and the second has nothing left to do.
+            await Eventually.True(() => hubB.Logs.Lines.Any(l => SharedPartitions().IsMatch(l)), "the rebalance gives the second instance partitions",
+                TimeSpan.FromSeconds(60), cancellationToken: Ct);
             await PublishAsync(clientB, dossiers, statuses[3..5]);
             await Eventually.True(() => atB.SideEffects > 0, "the second instance takes a share of the partitions", TimeSpan.FromSeconds(60),
                 cancellationToken: Ct, diagnostics: () => string.Join("\n", hubB.Logs.Lines.Where(l => !l.StartsWith("Trace", StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal)).Select(l => l.Length > 200 ? l[..200] : l).TakeLast(25)));
@@ -81,6 +85,9 @@ public sealed class ScaleOutTests
             }
         }
     }
+
+    [GeneratedRegex("Delivery to alpha: partitions [0-9]+(,[0-9]+)* assigned")]
+    private static partial Regex SharedPartitions();
 
     private static async Task PublishAsync(DossierService.DossierServiceClient client, List<string> dossiers, int[] statuses)
     {

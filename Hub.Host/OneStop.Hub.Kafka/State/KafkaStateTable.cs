@@ -106,13 +106,34 @@ internal sealed partial class KafkaStateTable : IStateTable
 
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        await _restored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var started = Environment.TickCount64;
+        var nextReport = started + 10_000;
+        while (!_restored.Task.IsCompleted)
+        {
+            await Task.WhenAny(_restored.Task, Task.Delay(1000, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Environment.TickCount64 > nextReport)
+            {
+                LogCatchingUp(Name, "restore", (Environment.TickCount64 - started) / 1000, Positions(null));
+                nextReport += 10_000;
+            }
+        }
+
+        await _restored.Task.ConfigureAwait(false);
         var targets = HighWatermarks();
         while (targets.Any(t => _positions.GetValueOrDefault(t.Key) < t.Value))
         {
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            if (Environment.TickCount64 > nextReport)
+            {
+                LogCatchingUp(Name, "catch-up", (Environment.TickCount64 - started) / 1000, Positions(targets));
+                nextReport += 10_000;
+            }
         }
     }
+
+    private string Positions(Dictionary<int, long>? targets) =>
+        string.Join(",", _positions.OrderBy(p => p.Key).Select(p => targets is null ? $"{p.Key}@{p.Value}" : $"{p.Key}@{p.Value}/{targets.GetValueOrDefault(p.Key)}"));
 
     /// <summary>Starts the reader thread: checks the store belongs to this log, then resumes from the checkpoint.</summary>
     public void Start(CancellationToken stoppingToken)
@@ -345,6 +366,9 @@ internal sealed partial class KafkaStateTable : IStateTable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "State table {Table}: consume error {Reason}")]
     private partial void LogConsumeError(string table, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "State table {Table}: {Phase} still waiting after {Seconds} s (partition@position/target: {Positions})")]
+    private partial void LogCatchingUp(string table, string phase, long seconds, string positions);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "State table {Table}: reader stopped")]
     private partial void LogReaderFailed(Exception exception, string table);
