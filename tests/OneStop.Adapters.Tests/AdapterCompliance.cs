@@ -11,7 +11,7 @@ namespace OneStop.Adapters.Tests;
 /// <summary>
 /// What every lookup adapter must do against its upstream, whatever the upstream: run once per adapter
 /// against that adapter's fake, each test with a fresh fake and a fresh adapter (so a fresh circuit).
-/// Upstream settings: 1 s attempt timeout, 2 retries, breaker opens at 50% of at least 4 calls, for 1 s.
+/// Upstream settings: 2 s attempt timeout, 2 retries, breaker opens at 50% of at least 4 calls, for 1 s.
 /// </summary>
 public abstract class AdapterCompliance<TQuery, TRecord> : IAsyncLifetime
     where TRecord : class

@@ -13,7 +13,7 @@ namespace OneStop.Adapters.Tests;
 /// What every delivery adapter must do against its destination, whatever the destination: run once per
 /// adapter against that adapter's fake, each test with a fresh fake and a fresh adapter (so a fresh circuit).
 /// The hub delivers at least once; these tests hold the adapter to "effectively once at the destination".
-/// Upstream settings: 1 s attempt timeout, 2 retries, breaker opens at 50% of at least 4 calls, for 1 s.
+/// Upstream settings: 2 s attempt timeout, 2 retries, breaker opens at 50% of at least 4 calls, for 1 s.
 /// </summary>
 public abstract class DeliveryCompliance : IAsyncLifetime
 {

@@ -2,7 +2,11 @@ using OneStop.Mocks;
 
 namespace OneStop.Testing;
 
-/// <summary>Upstream settings that point the hub at in-process mocks, with short timeouts and a quick breaker so fault tests finish fast.</summary>
+/// <summary>
+/// Upstream settings that point the hub at in-process mocks, with short timeouts and a quick breaker so fault tests
+/// finish fast. The attempt timeout is 2 s, not less: on a loaded 2-core CI machine a fresh host's first call (token,
+/// JIT) took over 1 s, timed out and was retried, so "not retried" tests saw two calls.
+/// </summary>
 public static class TestUpstreamSettings
 {
     public static Dictionary<string, string?> For(string name, MockServer mock, int breakerMinimumThroughput = 4) => new()
@@ -10,8 +14,8 @@ public static class TestUpstreamSettings
         [$"Upstreams:{name}:BaseUrl"] = mock.Url.ToString(),
         [$"Upstreams:{name}:ClientId"] = MockServer.DemoClientId,
         [$"Upstreams:{name}:ClientSecret"] = MockServer.DemoClientSecret,
-        [$"Upstreams:{name}:AttemptTimeout"] = "00:00:01",
-        [$"Upstreams:{name}:TotalTimeout"] = "00:00:05",
+        [$"Upstreams:{name}:AttemptTimeout"] = "00:00:02",
+        [$"Upstreams:{name}:TotalTimeout"] = "00:00:10",
         [$"Upstreams:{name}:MaxRetries"] = "2",
         [$"Upstreams:{name}:RetryDelay"] = "00:00:00.050",
         [$"Upstreams:{name}:BreakerMinimumThroughput"] = breakerMinimumThroughput.ToString(System.Globalization.CultureInfo.InvariantCulture),
