@@ -184,7 +184,7 @@ internal static class DeliveryBenchmark
         return doc.RootElement.GetProperty("access_token").GetString()!;
     }
 
-    private static OneStop.Grpc.V1.DossierEvent Proto(int i, string run) => new()
+    internal static OneStop.Grpc.V1.DossierEvent Proto(int i, string run) => new()
     {
         ClientEventId = $"{run}-{i}",
         MaHoSo = $"H56.{(i + 1) / 10000 + 10}-261126-{(i + 1) % 10000:0000}",

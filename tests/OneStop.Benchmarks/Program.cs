@@ -7,6 +7,7 @@ public static class Program
     /// <summary>
     /// <c>dotnet run -c Release --project tests/OneStop.Benchmarks -- --filter '*'</c> (BenchmarkDotNet: the mapping engine), or
     /// <c>… -- delivery [events] [concurrency]</c> (dossier events through the hub against direct calls to the destination), or
+    /// <c>… -- backlog [events]</c> (a destination down while events are accepted, then its drain and the others' latency), or
     /// <c>… -- evidence [records per step]</c> (group commit and restart time of the evidence recorder), or
     /// <c>… -- state [store-only]</c> (memory and restart time as history grows; the local state store with 1,000,000 dossiers).
     /// </summary>
@@ -20,6 +21,11 @@ public static class Program
         if (args is ["state", ..])
         {
             return StateBenchmark.RunAsync(args).GetAwaiter().GetResult();
+        }
+
+        if (args is ["backlog", ..])
+        {
+            return BacklogBenchmark.RunAsync(args).GetAwaiter().GetResult();
         }
 
         if (args is ["delivery", ..])
