@@ -37,6 +37,7 @@ public sealed class HostileFixture : IAsyncLifetime
         settings["Security:Clients:attacker:Operations:0"] = "LookupService/*";
         settings["Security:Clients:attacker:Operations:1"] = "GenericLookupService/*";
         settings["Security:Clients:attacker:Operations:2"] = "DossierService/*";
+        settings["Security:Clients:attacker:Operations:3"] = "InboundService/*";
         settings["Security:Clients:attacker:Agencies:0"] = "*";
         settings["Security:AnonymousRateLimit:PermitsPerPeriod"] = "100000";
         settings["Security:AnonymousRateLimit:Burst"] = "100000";

@@ -34,7 +34,7 @@ public sealed partial class MetricsTests(OperatorFixture fixture)
         var names = await ScrapeAfterTraffic();
 
         string[] hub = [HubMetricNames.Lookups, HubMetricNames.EvidenceWritten, HubMetricNames.EvidenceFailed, HubMetricNames.BreakerState,
-            HubMetricNames.MappingReloads, HubMetricNames.Ready];
+            HubMetricNames.MappingReloads, HubMetricNames.Ready, HubMetricNames.Deliveries, HubMetricNames.Parked, HubMetricNames.DeliveryLag];
         foreach (var name in hub.Select(HubMetricNames.Prometheus))
         {
             names.ShouldContain(name, $"hub metric {name}");

@@ -114,13 +114,14 @@ public sealed partial class OpenApiTests(RestFixture fixture) : IClassFixture<Re
             answers.Add($"{route} {status}");
         }
 
-        // The lookups, the publish, the admin reads and the token answer with their records, not only with errors.
+        // The lookups, the publish, the admin reads, the inbound fetch and ack, and the token answer with their records, not only with errors.
         foreach (var ok in new[]
         {
             "GET /api/v1/cong-dan/{so_dinh_danh} 200", "POST /api/v1/cong-dan/xac-thuc 200", "GET /api/v1/doanh-nghiep/{ma_so_doanh_nghiep} 200",
             "GET /api/v1/bao-hiem-xa-hoi/{ma_so_bhxh} 200", "GET /api/v1/cong-dan/{so_dinh_danh}/bao-hiem-xa-hoi 200",
             "GET /api/v1/thua-dat/{ma_phuong_xa}/{so_hieu_ban_do}/{so_thu_tu_thua} 200", "POST /api/v1/ho-so/su-kien 200",
             "GET /api/v1/admin/parked 200", "GET /api/v1/admin/ho-so/{ma_ho_so}/trail 200", "POST /token 200",
+            "POST /api/v1/ho-so-den/fetch 200", "POST /api/v1/ho-so-den/ack 200",
         })
         {
             answers.ShouldContain(ok);
@@ -155,6 +156,9 @@ public sealed partial class OpenApiTests(RestFixture fixture) : IClassFixture<Re
         {
             "/api/v1/ho-so/su-kien" => $$"""{"client_event_id":"openapi-1","ma_ho_so":"{{PathValues["ma_ho_so"]}}","ma_tthc":"1.001234.000.00.00.H56","trang_thai_ho_so":2,"ngay_tiep_nhan":"2026-11-27T08:30:00+07:00","don_vi_xu_ly":"{{TestDossierEvents.Agency}}","kenh_thuc_hien":1,"chu_ho_so":"Nguyễn Văn An","loai_doi_tuong":1}""",
             "/api/v1/cong-dan/xac-thuc" => """{"so_dinh_danh":"038085000123","ho_va_ten":"Nguyễn Văn An"}""",
+            "/api/v1/ho-so-den/fetch" => $$"""{"agencies":["{{TestDossierEvents.Agency}}"],"max_messages":10}""",
+            // A delivery id far past anything on the inbound topic: acknowledged, and no real message is hidden by it.
+            "/api/v1/ho-so-den/ack" => $$"""{"delivery_ids":["{{TestDossierEvents.Agency}}/0/900000000"]}""",
             _ => "{}",
         };
         return new StringContent(json, Encoding.UTF8, "application/json");

@@ -26,6 +26,9 @@ public sealed class OperatorFixture : IAsyncLifetime
 
     public TestSystems Systems { get; private set; } = null!;
 
+    /// <summary>Where inbound pull runs store the files they fetch from the portal fake.</summary>
+    public string Attachments { get; } = Path.Combine(Path.GetTempPath(), $"onestop-operator-attachments-{Guid.NewGuid():N}");
+
     public async ValueTask InitializeAsync()
     {
         Systems = await TestSystems.StartAsync();
@@ -33,6 +36,7 @@ public sealed class OperatorFixture : IAsyncLifetime
         settings["Delivery:InitialBackoff"] = "00:00:00.050";
         settings["Delivery:MaxBackoff"] = "00:00:00.400";
         settings["Delivery:RefusalsBeforePark"] = "2";
+        settings["Inbound:AttachmentsPath"] = Attachments;
         foreach (var limit in new[] { "RateLimit", "AnonymousRateLimit" })
         {
             settings[$"Security:{limit}:PermitsPerPeriod"] = "1000000";
@@ -41,7 +45,8 @@ public sealed class OperatorFixture : IAsyncLifetime
         Hub = HubServer.Start(settings, services =>
         {
             services.AddSingleton<IDeliveryAdapter>(Alpha);
-            services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans));
+            // The test's exporter is what makes the hub build a tracer provider here (it has no Otel:Endpoint).
+            services.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(Spans));
             // A readiness check a test can turn off: a module's check plugged in the documented way.
             services.AddHealthChecks().AddCheck("test-switch",
                 () => NotReady is { } why ? HealthCheckResult.Unhealthy(why) : HealthCheckResult.Healthy("on"), tags: [HubHealth.Ready]);
@@ -52,6 +57,10 @@ public sealed class OperatorFixture : IAsyncLifetime
     {
         await Hub.DisposeAsync();
         await Systems.DisposeAsync();
+        if (Directory.Exists(Attachments))
+        {
+            Directory.Delete(Attachments, recursive: true);
+        }
     }
 }
 

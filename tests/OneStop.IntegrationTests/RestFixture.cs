@@ -19,6 +19,11 @@ public sealed class RestFixture : IAsyncLifetime
     public const string ThrottledSecret = "throttled-secret";
     public const string SecretOnlyClient = "secret-only";
     public const string SecretOnlySecret = "secret-only-secret-value";
+
+    /// <summary>A one-stop system that may only receive inbound dossiers (Fetch, Ack) of <see cref="InboundAgency"/>.</summary>
+    public const string InboundClient = "inbound-only";
+    public const string InboundSecret = "inbound-only-secret-value";
+    public const string InboundAgency = "000.00.31.H56";
     public const string Issuer = "onestop-hub";
     public const string Audience = "onestop-api";
 
@@ -42,6 +47,10 @@ public sealed class RestFixture : IAsyncLifetime
         settings["Security:Clients:throttled:ClientSecretHash"] = ApiKeys.Hash(ThrottledSecret);
         settings[$"Security:Clients:{SecretOnlyClient}:ClientSecretHash"] = ApiKeys.Hash(SecretOnlySecret);
         settings[$"Security:Clients:{SecretOnlyClient}:Operations:0"] = "LookupService/GetEnterprise";
+        settings[$"Security:Clients:{InboundClient}:ClientSecretHash"] = ApiKeys.Hash(InboundSecret);
+        settings[$"Security:Clients:{InboundClient}:Operations:0"] = "InboundService/Fetch";
+        settings[$"Security:Clients:{InboundClient}:Operations:1"] = "InboundService/Ack";
+        settings[$"Security:Clients:{InboundClient}:Agencies:0"] = InboundAgency;
         settings["Security:Tokens:Keys:current:Secret"] = Convert.ToBase64String(CurrentKey);
         settings["Security:Tokens:Keys:old:Secret"] = Convert.ToBase64String(OldKey);
         settings["Security:Tokens:ActiveKey"] = "current";

@@ -142,6 +142,49 @@ public sealed partial class RestGatewayTests(RestFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Inbound_dossiers_are_fetched_and_acknowledged_over_json_with_a_token_holding_only_the_inbound_rights()
+    {
+        // The portal pushes a dossier for the agency (its own key, as in production).
+        var maHoSo = $"{RestFixture.InboundAgency}-261120-{Random.Shared.Next(1000, 10000)}";
+        using var portal = fixture.WithApiKey(InboundFixture.PortalKey);
+        using var pushed = await portal.PostAsync("/api/dvcqg/v1/ho-so",
+            Json(new JsonObject { ["data"] = new JsonArray(InboundTests.Item(maHoSo, RestFixture.InboundAgency)) }.ToJsonString()), Ct);
+        (await pushed.Content.ReadAsStringAsync(Ct)).ShouldContain("\"accepted\"");
+
+        using var http = fixture.WithBearer(await fixture.TokenAsync(RestFixture.InboundClient, RestFixture.InboundSecret));
+        var fetchBody = $$"""{"agencies":["{{RestFixture.InboundAgency}}"],"max_messages":10}""";
+        using var fetched = await http.PostAsync("/api/v1/ho-so-den/fetch", Json(fetchBody), Ct);
+        var text = await fetched.Content.ReadAsStringAsync(Ct);
+        fetched.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        var json = JsonNode.Parse(text)!;
+        Keys(json).ShouldAllBe(k => SnakeCase().IsMatch(k));
+        var message = json["messages"]!.AsArray().Single(m => m!["dossier"]!["ma_ho_so"]!.GetValue<string>() == maHoSo)!;
+        message["agency"]!.GetValue<string>().ShouldBe(RestFixture.InboundAgency);
+        message["dossier"]!["chu_ho_so"]!.GetValue<string>().ShouldBe("Nguyễn Văn An");
+        var deliveryId = message["delivery_id"]!.GetValue<string>();
+
+        using var acked = await http.PostAsync("/api/v1/ho-so-den/ack", Json($$"""{"delivery_ids":["{{deliveryId}}"]}"""), Ct);
+        var ackText = await acked.Content.ReadAsStringAsync(Ct);
+        acked.StatusCode.ShouldBe(HttpStatusCode.OK, ackText);
+        JsonNode.Parse(ackText)!["acknowledged"]!.GetValue<int>().ShouldBe(1);
+        using var again = await http.PostAsync("/api/v1/ho-so-den/fetch", Json(fetchBody), Ct);
+        var againText = await again.Content.ReadAsStringAsync(Ct);
+        (JsonNode.Parse(againText)!["messages"]?.AsArray() ?? []).ShouldNotContain(m => m!["delivery_id"]!.GetValue<string>() == deliveryId, againText);
+
+        // Bad input names the JSON field; what the token does not hold is refused.
+        await Error(http.PostAsync("/api/v1/ho-so-den/ack", Json("{}"), Ct), HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "delivery_ids");
+        await Error(http.PostAsync("/api/v1/ho-so-den/fetch", Json("""{"agencies":["000.00.32.H56"]}"""), Ct), HttpStatusCode.Forbidden, "PERMISSION_DENIED");
+        await Error(http.GetAsync("/api/v1/doanh-nghiep/2801234564", Ct), HttpStatusCode.Forbidden, "PERMISSION_DENIED");
+        await Error(http.PostAsync("/api/v1/ho-so/su-kien", Json($$"""{"client_event_id":"x","ma_ho_so":"{{maHoSo}}","don_vi_xu_ly":"{{RestFixture.InboundAgency}}"}"""), Ct),
+            HttpStatusCode.Forbidden, "PERMISSION_DENIED");
+        await Error(http.GetAsync("/api/v1/admin/parked", Ct), HttpStatusCode.Forbidden, "PERMISSION_DENIED");
+
+        // And a token of a client without the inbound rights cannot fetch.
+        using var other = fixture.WithBearer(await fixture.TokenAsync(RestFixture.SecretOnlyClient, RestFixture.SecretOnlySecret));
+        await Error(other.PostAsync("/api/v1/ho-so-den/fetch", Json(fetchBody), Ct), HttpStatusCode.Forbidden, "PERMISSION_DENIED");
+    }
+
+    [Fact]
     public async Task A_client_has_one_rate_limit_bucket_across_grpc_and_json()
     {
         // The throttled client has a burst of 3 that does not refill during a test.

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json.Nodes;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using OneStop.Grpc.V1;
+using OneStop.Hub.Inbound;
 using OneStop.Mocks;
 using OneStop.Testing;
 using Shouldly;
@@ -93,6 +96,42 @@ public sealed class TracingTests(OperatorFixture fixture)
     }
 
     [Fact]
+    public async Task An_inbound_pull_run_is_a_span_with_its_portal_calls_and_evidence_as_children()
+    {
+        // An agency of its own, so the run lists exactly the dossier submitted here.
+        const string agency = "000.00.71.H56";
+        var online = fixture.Systems.Destinations.Portal.SubmitOnline(agency);
+
+        // The run the Quartz job makes for an agency of Inbound:Agencies, called directly so the test knows when it ends.
+        var outcome = await fixture.Hub.Services.GetRequiredService<InboundPuller>().RunAsync(agency, Ct);
+        outcome.Result.ShouldBe(PullOutcome.Done, outcome.Error);
+        outcome.Accepted.ShouldBe(1);
+
+        Activity? pull = null;
+        await Eventually.True(() =>
+        {
+            pull = fixture.Spans.Snapshot().SingleOrDefault(s => s.DisplayName == "inbound pull" && Tag(s, "onestop.agency") == agency);
+            return pull is not null;
+        }, "the pull run's span", Wait, cancellationToken: Ct);
+
+        Tag(pull!, "onestop.outcome").ShouldBe(PullOutcome.Done);
+        Tag(pull!, "onestop.inbound.accepted").ShouldBe("1");
+        pull!.Status.ShouldNotBe(ActivityStatusCode.Error);
+        var trace = fixture.Spans.Snapshot().Where(s => s.TraceId == pull.TraceId).ToList();
+        var portal = trace.Where(s => s.ParentSpanId == pull.SpanId && s.DisplayName == "upstream portal").ToList();
+        // DanhSachHoSo, TraCuuHoSo for the new dossier, LayTaiLieuHoSo for each of its two files.
+        portal.Count.ShouldBeGreaterThanOrEqualTo(4, string.Join(", ", trace.Select(s => s.DisplayName)));
+        foreach (var call in portal)
+        {
+            trace.ShouldContain(s => s.ParentSpanId == call.SpanId && s.Kind == ActivityKind.Client && s.Source.Name == "System.Net.Http",
+                "each portal call has HttpClient's span under it");
+        }
+
+        trace.ShouldContain(s => s.ParentSpanId == pull.SpanId && s.DisplayName == "evidence write" && Tag(s, "onestop.operation") == InboundPuller.Operation);
+        trace.ShouldNotContain(s => s.DisplayName.Contains(online.MaHoSo, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task No_identifier_name_address_or_phone_appears_in_span_names_or_attributes()
     {
         var data = SyntheticDataset.Default;
@@ -144,6 +183,41 @@ public sealed class TracingTests(OperatorFixture fixture)
             using var response = await http.PostAsync(new Uri("/soap/lookup", UriKind.Relative), content, Ct);
         }
 
+        // The same lookups as JSON over HTTP (/api/v1), identifiers in the route and in the body (the test's own client
+        // spans hold the URL by design and are left out of the scan below).
+        foreach (var c in data.Citizens.Take(10))
+        {
+            await Rest(http, HttpMethod.Get, $"/api/v1/cong-dan/{c.SoDinhDanh}", null);
+            await Rest(http, HttpMethod.Post, "/api/v1/cong-dan/xac-thuc", new JsonObject { ["so_dinh_danh"] = c.SoDinhDanh, ["ho_va_ten"] = c.HoVaTen });
+            await Rest(http, HttpMethod.Get, $"/api/v1/cong-dan/{c.SoDinhDanh}/bao-hiem-xa-hoi", null);
+        }
+
+        foreach (var b in data.Businesses.Take(5))
+        {
+            await Rest(http, HttpMethod.Get, $"/api/v1/doanh-nghiep/{b.MaSoDoanhNghiep}", null);
+        }
+
+        foreach (var r in data.InsuranceRecords.Take(5))
+        {
+            await Rest(http, HttpMethod.Get, $"/api/v1/bao-hiem-xa-hoi/{r.MaSoBHXH}", null);
+        }
+
+        // The portal's push of a dossier carrying its owner's name, ID and phone (JSON, then SOAP).
+        var pushed = InboundTests.Item($"000.00.72.H56-261120-{Random.Shared.Next(1000, 5000)}", "000.00.72.H56");
+        pushed["SoDienThoai"] = "0912345678";
+        await Rest(http, HttpMethod.Post, "/api/dvcqg/v1/ho-so", new JsonObject { ["data"] = new JsonArray(pushed) });
+        using var soapPush = new StringContent(
+            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><NhanHoSo xmlns=\"http://onestop.lgsp/inbound/v1\"><request><Data><HoSoMC>"
+            + $"<MaHoSo>000.00.72.H56-261120-{Random.Shared.Next(5000, 10000)}</MaHoSo><MaTTHC>1.001234.000.00.00.H56</MaTTHC><ChuHoSo>Nguyễn Văn An</ChuHoSo>"
+            + "<LoaiDoiTuong>1</LoaiDoiTuong><SoDienThoai>0912345678</SoDienThoai><NgayTiepNhan>20261120083000</NgayTiepNhan><DonViXuLy>000.00.72.H56</DonViXuLy>"
+            + "<SoGiayToChuHoSo>038085000123</SoGiayToChuHoSo></HoSoMC></Data></request></NhanHoSo></s:Body></s:Envelope>",
+            Encoding.UTF8, "text/xml");
+        soapPush.Headers.Add("SOAPAction", "\"http://onestop.lgsp/inbound/v1/InboundService/NhanHoSo\"");
+        soapPush.Headers.Add("x-api-key", ClientCalls.DemoKey);
+        using var soapReply = await http.PostAsync(new Uri("/soap/inbound", UriKind.Relative), soapPush, Ct);
+        var soapText = await soapReply.Content.ReadAsStringAsync(Ct);
+        soapText.ShouldContain("<Status>accepted</Status>", Case.Sensitive, soapText);
+
         // A dossier with its owner's name, ID, phone and address goes through Kafka to every destination.
         var maHoSo = TestDossierEvents.NewMaHoSo();
         var e = DossierRoutingTests.Event(maHoSo, 9, $"{maHoSo}/pii", hinhThuc: 1);
@@ -175,9 +249,18 @@ public sealed class TracingTests(OperatorFixture fixture)
             needles.Add(p.DiaChiChiTiet);
         }
 
-        var spans = fixture.Spans.Snapshot().Skip(before).ToList();
+        // Every span of the run except the calls test code makes: the in-memory exporter sees the whole test process, where
+        // other classes' clients (REST routes with an identifier in the path, by design) run alongside. Those are
+        // HttpClient spans with no parent; every HTTP call the hub makes is under its 'upstream …' span.
+        var spans = fixture.Spans.Snapshot().Skip(before)
+            .Where(s => !(s.Source.Name == "System.Net.Http" && s.Kind == ActivityKind.Client && s.ParentSpanId == default))
+            .ToList();
+        spans.ShouldContain(s => s.Kind == ActivityKind.Server && s.DisplayName.StartsWith("GET /api/v1/cong-dan/", StringComparison.Ordinal), "REST calls were traced");
+        spans.ShouldContain(s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/api/dvcqg/v1/ho-so", StringComparison.Ordinal), "the JSON push was traced");
+        spans.ShouldContain(s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/soap/inbound", StringComparison.Ordinal), "the SOAP push was traced");
         spans.Count.ShouldBeGreaterThan(500, "the run was traced");
-        spans.ShouldContain(s => s.Source.Name == "System.Net.Http", "upstream HTTP calls were traced");
+        spans.ShouldContain(s => s.Source.Name == "System.Net.Http" && spans.Any(u => u.SpanId == s.ParentSpanId && u.DisplayName.StartsWith("upstream ", StringComparison.Ordinal)),
+            "upstream HTTP calls were traced");
         var texts = spans.SelectMany(s => new[] { s.DisplayName, s.StatusDescription ?? "" }
             .Concat(s.TagObjects.Select(t => $"{t.Key}={t.Value}"))
             .Concat(s.Events.SelectMany(ev => ev.Tags.Select(t => $"{ev.Name}:{t.Key}={t.Value}").Append(ev.Name)))
@@ -186,5 +269,19 @@ public sealed class TracingTests(OperatorFixture fixture)
         var leaks = texts.SelectMany(t => needles.Where(n => t.Text.Contains(n, StringComparison.Ordinal)).Select(n => $"{n} in span '{t.Span}': {t.Text}"))
             .Distinct().Take(10).ToList();
         leaks.ShouldBeEmpty();
+    }
+
+    /// <summary>A JSON call as the demo client; refusals and not-found answers are part of the run.</summary>
+    private static async Task Rest(HttpClient http, HttpMethod method, string path, JsonNode? body)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.Add("x-api-key", ClientCalls.DemoKey);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request, Ct);
+        ((int)response.StatusCode).ShouldBeLessThan(500, $"{method} {path}: {await response.Content.ReadAsStringAsync(Ct)}");
     }
 }

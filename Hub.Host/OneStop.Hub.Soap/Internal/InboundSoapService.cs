@@ -27,8 +27,16 @@ internal sealed class InboundSoapService(InboundIntake intake, InboundDeliverySe
 
     public Task<LayHoSoMoiReply> LayHoSoMoi(LayHoSoMoiRequest request) => faults.Guard(async () =>
     {
-        var batch = await delivery.FetchAsync(request?.DonViXuLy ?? [], request?.SoLuongToiDa ?? 0, CancellationToken.None).ConfigureAwait(false);
-        return new LayHoSoMoiReply { Messages = [.. batch.Select(ToSoap)] };
+        try
+        {
+            var batch = await delivery.FetchAsync([.. Items(request?.DonViXuLy)], request?.SoLuongToiDa ?? 0, CancellationToken.None).ConfigureAwait(false);
+            return new LayHoSoMoiReply { Messages = [.. batch.Select(ToSoap)] };
+        }
+        catch (HubException e) when (e.Field is "agencies" or "max_messages")
+        {
+            // The core names the gRPC/JSON fields; a SOAP caller sent DonViXuLy and SoLuongToiDa.
+            throw HubException.Invalid(e.Field == "agencies" ? "DonViXuLy" : "SoLuongToiDa", e.Message[(e.Field.Length + 2)..]);
+        }
     });
 
     public Task<XacNhanDaNhanReply> XacNhanDaNhan(XacNhanDaNhanRequest request) => faults.Guard(async () =>
@@ -47,16 +55,16 @@ internal sealed class InboundSoapService(InboundIntake intake, InboundDeliverySe
             ["ChuHoSo"] = h.ChuHoSo, ["LoaiDoiTuong"] = h.LoaiDoiTuong, ["MaDoiTuong"] = h.MaDoiTuong, ["Email"] = h.Email, ["SoDienThoai"] = h.SoDienThoai,
             ["TrichYeuHoSo"] = h.TrichYeuHoSo, ["NgayTiepNhan"] = h.NgayTiepNhan, ["NgayHenTra"] = h.NgayHenTra, ["TrangThaiHoSo"] = h.TrangThaiHoSo,
             ["HinhThuc"] = h.HinhThuc, ["DonViXuLy"] = h.DonViXuLy, ["KenhThucHien"] = h.KenhThucHien, ["SoGiayToChuHoSo"] = h.SoGiayToChuHoSo,
-            ["TaiLieuNop"] = new JsonArray([.. h.TaiLieuNop.Select(t => (JsonNode)new JsonObject
+            ["TaiLieuNop"] = new JsonArray([.. Items(h.TaiLieuNop).Select(t => (JsonNode)new JsonObject
             {
                 ["TepDinhKemId"] = t.TepDinhKemId, ["TenTepDinhKem"] = t.TenTepDinhKem, ["MaThanhPhanHoSo"] = t.MaThanhPhanHoSo,
                 ["DuongDanTaiTepTin"] = t.DuongDanTaiTepTin, ["Base64"] = t.Base64,
             })]),
-            ["DanhSachLePhi"] = new JsonArray([.. h.DanhSachLePhi.Select(f => (JsonNode)new JsonObject
+            ["DanhSachLePhi"] = new JsonArray([.. Items(h.DanhSachLePhi).Select(f => (JsonNode)new JsonObject
             {
                 ["TenPhiLePhi"] = f.TenPhiLePhi, ["MaPhiLePhi"] = f.MaPhiLePhi, ["HinhThucThu"] = f.HinhThucThu, ["Gia"] = f.Gia, ["LoaiPhiLePhi"] = f.LoaiPhiLePhi,
             })]),
-            ["DinhDanhCHS"] = new JsonArray([.. h.DinhDanhCHS.Select(d => (JsonNode)new JsonObject { ["LoaiDinhDanh"] = d.LoaiDinhDanh, ["SoDinhDanh"] = d.SoDinhDanh })]),
+            ["DinhDanhCHS"] = new JsonArray([.. Items(h.DinhDanhCHS).Select(d => (JsonNode)new JsonObject { ["LoaiDinhDanh"] = d.LoaiDinhDanh, ["SoDinhDanh"] = d.SoDinhDanh })]),
         };
     }
 
@@ -101,6 +109,10 @@ internal sealed class InboundSoapService(InboundIntake intake, InboundDeliverySe
 
         return message;
     }
+
+    /// <summary>A list element left out or nil reads as empty, and a nil item in it is skipped (DataContractSerializer runs no initialisers).</summary>
+    private static IEnumerable<T> Items<T>(IEnumerable<T?>? list)
+        where T : class => list?.OfType<T>() ?? [];
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -24,12 +24,32 @@ public static class HubActivities
         return activity;
     }
 
-    /// <summary>One pull of dossiers submitted on the national portal (the inbound flow's scheduled job).</summary>
-    public static Activity? StartInboundPull(string source)
+    /// <summary>
+    /// One pull run for one receiving agency (the inbound flow's scheduled job): the portal calls it makes are its
+    /// children. The agency is an organisation's code (MaDonVi), never a person's data.
+    /// </summary>
+    public static Activity? StartInboundPull(string agency)
     {
-        var activity = Source.StartActivity($"inbound pull {source}");
-        activity?.SetTag("onestop.inbound.source", source);
+        var activity = Source.StartActivity("inbound pull");
+        activity?.SetTag("onestop.agency", agency);
         return activity;
+    }
+
+    /// <summary>What a pull run did, on its span: <c>ok</c>, <c>failed</c> (an error status) or <c>backing_off</c>, and the counts.</summary>
+    public static void SetPullOutcome(Activity? activity, string result, int listed, int accepted)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("onestop.outcome", result);
+        activity.SetTag("onestop.inbound.listed", listed);
+        activity.SetTag("onestop.inbound.accepted", accepted);
+        if (result == Inbound.PullOutcome.Failed)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, "the portal did not answer the whole window");
+        }
     }
 
     /// <summary>Writing one evidence record.</summary>

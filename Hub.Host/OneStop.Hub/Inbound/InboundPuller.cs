@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OneStop.Adapters;
+using OneStop.Hub.Diagnostics;
 using OneStop.Hub.Evidence;
 using OneStop.Schemas.Canonical;
 
@@ -44,6 +45,14 @@ public sealed partial class InboundPuller(
     public async Task<PullOutcome> RunAsync(string agency, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(agency);
+        using var span = HubActivities.StartInboundPull(agency);
+        var outcome = await PullAsync(agency, cancellationToken).ConfigureAwait(false);
+        HubActivities.SetPullOutcome(span, outcome.Result, outcome.Listed, outcome.Accepted);
+        return outcome;
+    }
+
+    private async Task<PullOutcome> PullAsync(string agency, CancellationToken cancellationToken)
+    {
         var o = options.Value;
         var now = time.GetUtcNow();
         lock (_backoff)

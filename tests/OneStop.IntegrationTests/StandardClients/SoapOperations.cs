@@ -32,7 +32,14 @@ public static class SoapOperations
     public const string Agency = "000.00.01.H56";
 
     /// <summary>Every SOAP endpoint the hub serves.</summary>
-    public static IReadOnlyList<string> Endpoints { get; } = [SoapEndpoints.LookupPath, SoapEndpoints.GenericLookupPath, SoapEndpoints.DossierPath];
+    public static IReadOnlyList<string> Endpoints { get; } =
+        [SoapEndpoints.LookupPath, SoapEndpoints.GenericLookupPath, SoapEndpoints.DossierPath, SoapEndpoints.InboundPath];
+
+    /// <summary>
+    /// A delivery id of <see cref="Agency"/> far past anything the tests put on the inbound topic: acknowledging it is
+    /// accepted (an acknowledgement needs no earlier fetch) and never hides a real message.
+    /// </summary>
+    public static string UnusedDeliveryId(int n) => FormattableString.Invariant($"{Agency}/0/{900_000_000 + n}");
 
     private static int _dossier = Random.Shared.Next(0, 500_000);
 
@@ -81,7 +88,49 @@ public static class SoapOperations
         var missing = MinimalEvent(client);
         missing.Remove("MaHoSo");
         yield return new(dossier, "PublishEvent", MessageKind.MissingRequired, Event(missing), ClientFault("INVALID_ARGUMENT", "MaHoSo"));
+
+        // The portal's push answers per dossier (accepted, duplicate, invalid with the rule), as DongBoHoSoMC does; a
+        // request without any dossier is the caller's fault. The hub under test has no Inbound:Agencies, so LayHoSoMoi
+        // needs DonViXuLy; XacNhanDaNhan needs at least one DeliveryId.
+        var inbound = SoapEndpoints.InboundPath;
+        yield return new(inbound, "NhanHoSo", MessageKind.Minimal, Push(MinimalDossier()),
+            Reply(("ErrorCode", "0"), ("Result.KetQuaHoSo.Status", "accepted"), ("Message", "1 accepted, 0 duplicate, 0 invalid")));
+        yield return new(inbound, "NhanHoSo", MessageKind.Full, Push(FullDossier()),
+            Reply(("ErrorCode", "0"), ("Result.KetQuaHoSo.Status", "accepted")));
+        yield return new(inbound, "NhanHoSo", MessageKind.MissingRequired, Obj(("request", Obj())), ClientFault("INVALID_ARGUMENT", "Data"));
+
+        // The pushes above are on the topic by now (NhanHoSo answers after Kafka acknowledged them).
+        var agencies = Obj(("string", new JsonArray(Agency)));
+        yield return new(inbound, "LayHoSoMoi", MessageKind.Minimal, Request(("DonViXuLy", agencies)),
+            Reply(("Messages.HoSoMoi.Agency", Agency), ("Messages.HoSoMoi.Kind", "dossier"), ("Messages.HoSoMoi.HoSo.DonViXuLy", Agency)));
+        yield return new(inbound, "LayHoSoMoi", MessageKind.Full, Request(("DonViXuLy", agencies.DeepClone()), ("SoLuongToiDa", 2)),
+            Reply(("Messages.HoSoMoi[1].Source", "push"), ("Messages.HoSoMoi.DeliveryId", null)));
+        yield return new(inbound, "LayHoSoMoi", MessageKind.MissingRequired, Request(("SoLuongToiDa", 2)), ClientFault("INVALID_ARGUMENT", "DonViXuLy"));
+
+        yield return new(inbound, "XacNhanDaNhan", MessageKind.Minimal, Request(("DeliveryIds", Obj(("string", new JsonArray(UnusedDeliveryId(1)))))),
+            Reply(("Acknowledged", "1")));
+        yield return new(inbound, "XacNhanDaNhan", MessageKind.Full, Request(("DeliveryIds", Obj(("string", new JsonArray(UnusedDeliveryId(2), UnusedDeliveryId(3)))))),
+            Reply(("Acknowledged", "2")));
+        yield return new(inbound, "XacNhanDaNhan", MessageKind.MissingRequired, Request(), ClientFault("INVALID_ARGUMENT", "DeliveryIds"));
     }
+
+    /// <summary>A dossier the portal pushes, with what the hub requires of it only.</summary>
+    public static JsonObject MinimalDossier() => Obj(
+        ("MaHoSo", NewMaHoSo()), ("MaTTHC", "1.001234.000.00.00.H56"), ("DonViXuLy", Agency), ("ChuHoSo", "Nguyễn Văn An"),
+        ("LoaiDoiTuong", "1"), ("SoGiayToChuHoSo", "038085000123"), ("NgayTiepNhan", "20261120083000"));
+
+    /// <summary>A dossier the portal pushes with every element, its file inline (Base64).</summary>
+    public static JsonObject FullDossier() => Obj(
+        ("MaHoSo", NewMaHoSo()), ("MaTTHC", "1.001234.000.00.00.H56"), ("TenTTHC", "Đăng ký khai sinh"), ("MaLinhVuc", "G13-HT01"),
+        ("TenLinhVuc", "Hộ tịch"), ("ChuHoSo", "Nguyễn Văn An"), ("LoaiDoiTuong", "1"), ("MaDoiTuong", "CD-0001"), ("Email", "an@example.vn"),
+        ("SoDienThoai", "0912345678"), ("TrichYeuHoSo", "Đăng ký khai sinh cho con"), ("NgayTiepNhan", "20261120083000"),
+        ("NgayHenTra", "20261125170000"), ("TrangThaiHoSo", "2"), ("HinhThuc", "1"), ("DonViXuLy", Agency), ("KenhThucHien", "2"),
+        ("SoGiayToChuHoSo", "038085000123"),
+        ("TaiLieuNop", Obj(("TepHoSo", new JsonArray(Obj(("TepDinhKemId", "tep-1"), ("TenTepDinhKem", "to-khai.pdf"), ("MaThanhPhanHoSo", "TP1"),
+            ("DuongDanTaiTepTin", "files/tep-1"), ("Base64", Convert.ToBase64String("%PDF to khai"u8)), ("Sha256", "0"), ("KichThuoc", 12)))))),
+        ("DanhSachLePhi", Obj(("PhiLePhi", new JsonArray(Obj(("TenPhiLePhi", "Lệ phí"), ("MaPhiLePhi", "LP1"), ("HinhThucThu", "1"), ("Gia", "8000"),
+            ("LoaiPhiLePhi", "1")))))),
+        ("DinhDanhCHS", Obj(("DinhDanh", new JsonArray(Obj(("LoaiDinhDanh", "CCCD"), ("SoDinhDanh", "038085000123")))))));
 
     /// <summary>A dossier code no other call of this test process uses.</summary>
     public static string NewMaHoSo() =>
@@ -170,6 +219,8 @@ public static class SoapOperations
     private static JsonObject Request(params (string Name, object? Value)[] children) => Obj(("request", Obj(children)));
 
     private static JsonObject Event(JsonObject e) => Obj(("dossierEvent", e));
+
+    private static JsonObject Push(JsonObject dossier) => Obj(("request", Obj(("Data", Obj(("HoSoMC", new JsonArray(dossier)))))));
 
     private static JsonObject Obj(params (string Name, object? Value)[] children)
     {

@@ -19,6 +19,20 @@ def text(node, name):
     return found.text if found is not None else None
 
 
+def single_child(client, operation):
+    """The name of the reply record's only element, when it has one: zeep then returns that element's value alone
+    (XacNhanDaNhan gives 1, not {"Acknowledged": 1}), so it is put back to report the same shape as PHP's SoapClient."""
+    body = client.service._binding._operations[operation].output.body
+    outer = body.type.elements
+    if len(outer) != 1:
+        return None
+    record = outer[0][1].type
+    children = getattr(record, "elements", None)
+    if children is not None and len(children) == 1 and not getattr(record, "attributes", []):
+        return children[0][0]
+    return None
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         spec = json.load(f)
@@ -29,7 +43,9 @@ def main():
     for call in spec["calls"]:
         try:
             reply = client.service[call["operation"]](**call["arguments"])
-            results.append({"reply": json.loads(json.dumps(zeep.helpers.serialize_object(reply, dict), default=str))})
+            value = json.loads(json.dumps(zeep.helpers.serialize_object(reply, dict), default=str))
+            only = single_child(client, call["operation"])
+            results.append({"reply": {only: value} if only else value})
         except zeep.exceptions.Fault as fault:
             detail = fault.detail
             results.append({"fault": {
