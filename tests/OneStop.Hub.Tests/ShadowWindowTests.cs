@@ -48,6 +48,23 @@ public sealed class ShadowWindowTests
     }
 
     [Fact]
+    public void An_input_mapped_again_is_kept_once_until_it_leaves_the_window()
+    {
+        // A delivery retried after a timeout maps the same event again: a shadow run replays traffic, not retries.
+        var window = Window(maxInputs: 2);
+        var mapping = Shipped.ObservedBy(window).Get("insurance.request");
+        Feed(mapping, Input(1));
+        Feed(mapping, Input(1));
+        Feed(mapping, Input(2));
+
+        window.Open("insurance.request").Select(i => i["ma_so_bhxh"]!.GetValue<string>()).ShouldBe(["3820000001", "3820000002"]);
+
+        Feed(mapping, Input(3)); // input 1 leaves the window by count, so it is kept again when it comes back
+        Feed(mapping, Input(1));
+        window.Open("insurance.request").Select(i => i["ma_so_bhxh"]!.GetValue<string>()).ShouldBe(["3820000003", "3820000001"]);
+    }
+
+    [Fact]
     public void Inputs_older_than_MaxAge_leave_the_window()
     {
         var window = Window(minutes: 60);

@@ -39,7 +39,7 @@ public sealed class HubProcess : IAsyncDisposable
     /// <summary>The running process's id, or null.</summary>
     public int? ProcessId => _process?.Id;
 
-    /// <summary>The process's console output so far (for a failing test's message).</summary>
+    /// <summary>The process's console output so far, at most the newest 4 MB (for a failing test's message).</summary>
     public string Output
     {
         get
@@ -147,10 +147,13 @@ public sealed class HubProcess : IAsyncDisposable
 
         lock (_output)
         {
-            if (_output.Length < 2_000_000)
+            // Bounded, keeping the newest: a long run's latest lines (its restarts) are what a test reads.
+            if (_output.Length > 4_000_000)
             {
-                _output.AppendLine(line);
+                _output.Remove(0, 2_000_000);
             }
+
+            _output.AppendLine(line);
         }
     }
 

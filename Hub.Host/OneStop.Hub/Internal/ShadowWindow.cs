@@ -13,6 +13,9 @@ namespace OneStop.Hub.Internal;
 /// the engine was given them (the mapping source makes the catalog in force report every input here). Each input is
 /// sealed with AES-GCM under a 256-bit key drawn when the process starts and held nowhere else, with the mapping id
 /// as associated data: the window is unreadable outside this process and gone when it ends. Nothing here logs.
+/// An input the window already holds (the same bytes for the same mapping, e.g. a delivery retried after a timeout
+/// maps the same event again) is kept once: a shadow run replays traffic, not the hub's retries. Repeats are recognised
+/// by an HMAC under a second per-process key, so the digest says nothing outside the process either.
 /// </summary>
 internal sealed class ShadowWindow : IMappingInputObserver
 {
@@ -22,8 +25,9 @@ internal sealed class ShadowWindow : IMappingInputObserver
     private readonly ShadowOptions _options;
     private readonly TimeProvider _time;
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _digestKey = RandomNumberGenerator.GetBytes(32);
     private readonly byte[] _noncePrefix = RandomNumberGenerator.GetBytes(4);
-    private readonly Dictionary<string, Queue<Sealed>> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _counter;
     private long _skipped;
@@ -55,6 +59,16 @@ internal sealed class ShadowWindow : IMappingInputObserver
             return;
         }
 
+        var digest = Convert.ToBase64String(HMACSHA256.HashData(_digestKey, plain));
+        lock (_gate)
+        {
+            if (_windows.TryGetValue(mapping.Id, out var held) && held.Digests.Contains(digest))
+            {
+                CryptographicOperations.ZeroMemory(plain);
+                return;
+            }
+        }
+
         var nonce = new byte[NonceSize];
         _noncePrefix.CopyTo(nonce, 0);
         BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), Interlocked.Increment(ref _counter)); // unique under this key
@@ -71,14 +85,19 @@ internal sealed class ShadowWindow : IMappingInputObserver
         {
             if (!_windows.TryGetValue(mapping.Id, out var window))
             {
-                window = new Queue<Sealed>();
+                window = new Window();
                 _windows[mapping.Id] = window;
             }
 
-            window.Enqueue(new Sealed(now, nonce, cipher, tag));
-            while (window.Count > _options.MaxInputs)
+            if (!window.Digests.Add(digest))
             {
-                window.Dequeue();
+                return; // the same input arrived from another thread meanwhile
+            }
+
+            window.Items.Enqueue(new Sealed(now, nonce, cipher, tag, digest));
+            while (window.Items.Count > _options.MaxInputs)
+            {
+                window.Digests.Remove(window.Items.Dequeue().Digest);
             }
 
             PruneAged(now);
@@ -91,7 +110,7 @@ internal sealed class ShadowWindow : IMappingInputObserver
         lock (_gate)
         {
             PruneAged(_time.GetUtcNow());
-            return _windows.Where(w => w.Value.Count > 0).ToDictionary(w => w.Key, w => w.Value.Count, StringComparer.Ordinal);
+            return _windows.Where(w => w.Value.Items.Count > 0).ToDictionary(w => w.Key, w => w.Value.Items.Count, StringComparer.Ordinal);
         }
     }
 
@@ -102,7 +121,7 @@ internal sealed class ShadowWindow : IMappingInputObserver
         lock (_gate)
         {
             PruneAged(_time.GetUtcNow());
-            entries = _windows.TryGetValue(mappingId, out var window) ? [.. window] : [];
+            entries = _windows.TryGetValue(mappingId, out var window) ? [.. window.Items] : [];
         }
 
         var inputs = new List<JsonNode>(entries.Length);
@@ -128,7 +147,7 @@ internal sealed class ShadowWindow : IMappingInputObserver
     {
         lock (_gate)
         {
-            return _windows.TryGetValue(mappingId, out var window) ? [.. window.Select(e => e.Cipher)] : [];
+            return _windows.TryGetValue(mappingId, out var window) ? [.. window.Items.Select(e => e.Cipher)] : [];
         }
     }
 
@@ -137,12 +156,19 @@ internal sealed class ShadowWindow : IMappingInputObserver
         var oldest = now - _options.MaxAge;
         foreach (var window in _windows.Values)
         {
-            while (window.TryPeek(out var head) && head.At < oldest)
+            while (window.Items.TryPeek(out var head) && head.At < oldest)
             {
-                window.Dequeue();
+                window.Digests.Remove(window.Items.Dequeue().Digest);
             }
         }
     }
 
-    private sealed record Sealed(DateTimeOffset At, byte[] Nonce, byte[] Cipher, byte[] Tag);
+    private sealed record Sealed(DateTimeOffset At, byte[] Nonce, byte[] Cipher, byte[] Tag, string Digest);
+
+    private sealed class Window
+    {
+        public Queue<Sealed> Items { get; } = new();
+
+        public HashSet<string> Digests { get; } = new(StringComparer.Ordinal);
+    }
 }
