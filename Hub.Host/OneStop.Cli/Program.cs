@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(MappingsCommands.Create());
         root.Subcommands.Add(EvidenceCommands.Create());
         root.Subcommands.Add(ClientCommands.Create());
+        root.Subcommands.Add(KafkaCommands.Create());
         return root;
     }
 

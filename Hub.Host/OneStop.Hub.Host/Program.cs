@@ -15,7 +15,7 @@ using OneStop.Hub.Soap;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddEmbeddedNationalSystemsWhenUnconfigured();
+builder.AddOneStopHosting();
 builder.AddOneStopHub();
 builder.AddOneStopSecurity();
 builder.AddKafkaRouting();
@@ -39,6 +39,6 @@ app.MapOneStopSoap();
 app.MapOneStopOperations();
 app.MapOneStopEvidence();
 
-app.Run();
+return app.RunOneStop();
 
 public partial class Program;

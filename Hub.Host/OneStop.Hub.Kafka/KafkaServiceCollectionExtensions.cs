@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OneStop.Hub.Dossiers;
 using OneStop.Hub.Kafka.Internal;
 
@@ -17,7 +19,11 @@ public static class KafkaServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<KafkaOptions>().BindConfiguration("Kafka").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KafkaOptions>().BindConfiguration("Kafka")
+            .PostConfigure<IConfiguration>((o, configuration) => o.Client = KafkaOptionsValidator.Flatten(configuration.GetSection("Kafka:Client")))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>());
+        services.AddSingleton<IStartupCheck, KafkaTopicCheck>();
         services.AddOptions<DeliveryOptions>().BindConfiguration("Delivery").ValidateDataAnnotations()
             .Validate(o => o.MaxBackoff >= o.InitialBackoff, "Delivery: MaxBackoff must be at least InitialBackoff").ValidateOnStart();
         services.TryAddSingleton<KafkaCluster>();

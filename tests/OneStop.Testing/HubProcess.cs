@@ -17,7 +17,7 @@ public sealed class HubProcess : IAsyncDisposable
 
     public HubProcess(IReadOnlyDictionary<string, string?> settings)
     {
-        _settings = settings;
+        _settings = DemoSettings.Under(settings);
         GrpcAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         HttpAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         Grpc = GrpcChannel.ForAddress(GrpcAddress);

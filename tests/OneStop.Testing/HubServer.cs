@@ -34,7 +34,7 @@ public sealed class HubServer : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <param name="settings">Configuration on top of appsettings.json.</param>
+    /// <param name="settings">Configuration on top of appsettings.json and the demo settings (<see cref="DemoSettings"/>).</param>
     /// <param name="services">Extra registrations after the hub's own, e.g. a test destination adapter.</param>
     /// <param name="scheme"><c>https</c> for TLS on both ports: the settings then name the certificate
     /// (<c>Kestrel:Endpoints:Grpc:Certificate:Path</c> and <c>…:Http:Certificate:Path</c>).</param>
@@ -43,7 +43,7 @@ public sealed class HubServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var grpcPort = FreePort.Next();
         var httpPort = FreePort.Next();
-        var all = new Dictionary<string, string?>(settings)
+        var all = new Dictionary<string, string?>(DemoSettings.Under(settings))
         {
             ["Kestrel:Endpoints:Grpc:Url"] = $"{scheme}://127.0.0.1:{grpcPort}",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",

@@ -88,9 +88,8 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             .Where(e => e.Chain == Chain).OrderBy(e => e.Seq).LastOrDefault();
         lock (_gate)
         {
-            _producer ??= new ProducerBuilder<string, string>(new ProducerConfig
+            _producer ??= new ProducerBuilder<string, string>(new ProducerConfig(_cluster.ClientConfig())
             {
-                BootstrapServers = _cluster.BootstrapServers,
                 Acks = Acks.All,
                 EnableIdempotence = true,
                 LingerMs = 0, // deliveries await their evidence record: waiting to batch would only add latency
@@ -170,7 +169,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     {
         var deadline = DateTime.UtcNow + _options.ReadTimeout;
         List<TopicPartition> partitions;
-        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.BootstrapServers }).Build())
+        using (var admin = new AdminClientBuilder(new AdminClientConfig(_cluster.ClientConfig())).Build())
         {
             var topic = admin.GetMetadata(Topic, _options.ReadTimeout).Topics.SingleOrDefault(t => t.Topic == Topic);
             partitions = topic is null || topic.Error.IsError
@@ -184,9 +183,8 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             return entries;
         }
 
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig(_cluster.ClientConfig())
         {
-            BootstrapServers = _cluster.BootstrapServers,
             GroupId = $"onestop-evidence-reader-{Guid.NewGuid():N}",
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,

@@ -42,9 +42,8 @@ internal sealed partial class DeliveryWorker(
     /// </summary>
     public void Run(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(cluster.ClientConfig())
         {
-            BootstrapServers = cluster.BootstrapServers,
             GroupId = topics.DeliveryGroup(Destination),
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,

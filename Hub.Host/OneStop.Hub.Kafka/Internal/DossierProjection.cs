@@ -46,10 +46,10 @@ internal sealed partial class DossierProjection(
     {
         await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var targets = new List<(TopicPartition Tp, long High)>();
-        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build())
-        using (var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        using (var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientConfig())).Build())
+        using (var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(cluster.ClientConfig())
                {
-                   BootstrapServers = cluster.BootstrapServers, GroupId = "onestop-watermarks", EnableAutoCommit = false,
+                   GroupId = "onestop-watermarks", EnableAutoCommit = false,
                }).Build())
         {
             foreach (var p in admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions)
@@ -71,9 +71,8 @@ internal sealed partial class DossierProjection(
 
     private void Run(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(cluster.ClientConfig())
         {
-            BootstrapServers = cluster.BootstrapServers,
             GroupId = $"onestop-projection-{Guid.NewGuid():N}", // never commits: a view, not a worker
             EnableAutoCommit = false,
             EnablePartitionEof = false,
@@ -81,7 +80,7 @@ internal sealed partial class DossierProjection(
         }).Build();
 
         var partitions = new List<TopicPartitionOffset>();
-        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build())
+        using (var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientConfig())).Build())
         {
             foreach (var topic in new[] { topics.DossierEvents, topics.DeliveryState })
             {

@@ -20,9 +20,8 @@ internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
     {
         _topics = topics;
         _projection = projection;
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientConfig())
         {
-            BootstrapServers = cluster.BootstrapServers,
             Acks = Acks.All,
             EnableIdempotence = true,
             LingerMs = 0, // each delivery awaits its checkpoint: waiting to batch would only add latency

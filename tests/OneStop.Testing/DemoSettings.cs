@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+
+namespace OneStop.Testing;
+
+/// <summary>
+/// The host's demo settings (<c>appsettings.Development.json</c>: the demo clients, <c>Demo:Enabled</c> for the
+/// in-memory Kafka cluster, the population integration codes) under a test's own settings. Test hubs run in the
+/// Testing environment, which reads only appsettings.json, as production does; this adds what the demo adds.
+/// </summary>
+public static class DemoSettings
+{
+    private static readonly Lazy<Dictionary<string, string?>> Development = new(() =>
+        new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepoPaths.Root, "Hub.Host", "OneStop.Hub.Host", "appsettings.Development.json"), optional: false)
+            .Build()
+            .AsEnumerable()
+            .Where(kv => kv.Value is not null)
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>The demo settings, then <paramref name="settings"/> over them.</summary>
+    public static Dictionary<string, string?> Under(IReadOnlyDictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var all = new Dictionary<string, string?>(Development.Value, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
+}
