@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using OneStop.Adapters;
+using OneStop.Hub;
+using OneStop.Hub.Kafka;
+using OneStop.Hub.Kafka.Evidence;
+using OneStop.Hub.Security;
+
+namespace OneStop.Deployment.Tests;
+
+/// <summary>
+/// Which settings the host reads: each section binds to the host's options class, and the configuration binder (with
+/// <see cref="BinderOptions.ErrorOnUnknownConfiguration"/>) says which keys no option has. Framework sections
+/// (Kestrel endpoints, Logging) and the hosting keys are known by name.
+/// </summary>
+internal static partial class HostSettings
+{
+    private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Kafka"] = typeof(KafkaOptions),
+        ["Delivery"] = typeof(DeliveryOptions),
+        ["Evidence"] = typeof(EvidenceOptions),
+        ["Mappings"] = typeof(MappingsOptions),
+        ["Security"] = typeof(SecurityOptions),
+    };
+
+    private static readonly string[] HostingKeys = ["DOTNET_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT", "AllowedHosts", DemoMode.EnabledKey, "Secrets:Path"];
+
+    /// <summary>Environment-variable names (<c>Kafka__BootstrapServers</c>) as configuration keys.</summary>
+    public static Dictionary<string, string?> FromEnvironment(IEnumerable<KeyValuePair<string, string>> variables) =>
+        variables.ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => (string?)kv.Value, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every key of <paramref name="settings"/> no host option reads, or whose value does not bind, with the reason.</summary>
+    public static IReadOnlyList<string> Unknown(IReadOnlyDictionary<string, string?> settings)
+    {
+        var problems = new List<string>();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        foreach (var key in settings.Keys)
+        {
+            var top = key.Split(':')[0];
+            if (HostingKeys.Contains(key, StringComparer.OrdinalIgnoreCase) || top.Equals("Logging", StringComparison.OrdinalIgnoreCase)
+                || (top.Equals("Kestrel", StringComparison.OrdinalIgnoreCase) && KestrelKey().IsMatch(key)))
+            {
+                continue;
+            }
+
+            if (!Sections.ContainsKey(top) && !top.Equals("Upstreams", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{key}: no option of the host reads section {top}");
+            }
+        }
+
+        foreach (var (name, type) in Sections)
+        {
+            Bind(configuration.GetSection(name), type, problems);
+        }
+
+        foreach (var upstream in configuration.GetSection("Upstreams").GetChildren())
+        {
+            Bind(upstream, typeof(UpstreamOptions), problems);
+        }
+
+        return problems;
+    }
+
+    private static void Bind(IConfigurationSection section, Type type, List<string> problems)
+    {
+        if (!section.Exists())
+        {
+            return;
+        }
+
+        try
+        {
+            section.Get(type, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            problems.Add($"{section.Path}: {e.Message}");
+        }
+    }
+
+    [GeneratedRegex(@"^Kestrel:(Endpoints:[A-Za-z0-9]+:(Url|Protocols|Certificate:(Path|KeyPath|Password))|Limits:.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex KestrelKey();
+}
