@@ -17,6 +17,7 @@ internal static partial class HostSettings
 {
     private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["Security:ClientCertificates"] = typeof(OneStop.Hub.Host.Security.ClientCertificateOptions),
         ["Kafka"] = typeof(KafkaOptions),
         ["Delivery"] = typeof(DeliveryOptions),
         ["Evidence"] = typeof(EvidenceOptions),
@@ -34,7 +35,6 @@ internal static partial class HostSettings
     public static IReadOnlyList<string> Unknown(IReadOnlyDictionary<string, string?> settings)
     {
         var problems = new List<string>();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         foreach (var key in settings.Keys)
         {
             var top = key.Split(':')[0];
@@ -44,7 +44,7 @@ internal static partial class HostSettings
                 continue;
             }
 
-            if (!Sections.ContainsKey(top) && !top.Equals("Upstreams", StringComparison.OrdinalIgnoreCase))
+            if (!Sections.Keys.Any(section => section.Split(':')[0].Equals(top, StringComparison.OrdinalIgnoreCase)) && !top.Equals("Upstreams", StringComparison.OrdinalIgnoreCase))
             {
                 problems.Add($"{key}: no option of the host reads section {top}");
             }
@@ -52,9 +52,14 @@ internal static partial class HostSettings
 
         foreach (var (name, type) in Sections)
         {
-            Bind(configuration.GetSection(name), type, problems);
+            // A section bound by its own options (Security:ClientCertificates) is left out of its parent's (Security).
+            var inner = Sections.Keys.Where(k => k.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase)).ToList();
+            var own = new ConfigurationBuilder().AddInMemoryCollection(settings.Where(kv =>
+                kv.Key.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase) && !inner.Any(i => kv.Key.StartsWith(i + ":", StringComparison.OrdinalIgnoreCase)))).Build();
+            Bind(own.GetSection(name), type, problems);
         }
 
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         foreach (var upstream in configuration.GetSection("Upstreams").GetChildren())
         {
             Bind(upstream, typeof(UpstreamOptions), problems);

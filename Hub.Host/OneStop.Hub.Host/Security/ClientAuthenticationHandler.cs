@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -9,18 +8,19 @@ namespace OneStop.Hub.Host.Security;
 
 /// <summary>
 /// Authenticates a provincial system by its API key (<c>x-api-key</c>, compared by SHA-256 hash in constant
-/// time) and, over TLS, by its client certificate (SHA-256 thumbprint registered in <c>Security:Clients</c>).
+/// time) and, over TLS, by its client certificate (checked by ASP.NET Core's certificate authentication, then mapped
+/// by the SHA-256 thumbprint registered in <c>Security:Clients</c>).
 /// Rules: a certificate alone or a key alone identifies its client; both must name the same client; a client
 /// that registered certificates must present one whenever the connection is TLS. No credentials: no result
 /// (the transports answer UNAUTHENTICATED); wrong credentials: failure, with the reason kept for the answer.
 /// </summary>
 internal sealed class ClientAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IAccessPolicy access, TimeProvider time)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IAccessPolicy access)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string ApiKeyHeader = "x-api-key";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         ClientRights? byKey = null;
         ClientRights? byCertificate = null;
@@ -39,19 +39,22 @@ internal sealed class ClientAuthenticationHandler(
             }
         }
 
-        var certificate = Context.Connection.ClientCertificate;
-        if (certificate is not null)
+        // The framework's certificate authentication checks the certificate (type, chain, validity, use, revocation:
+        // Security:ClientCertificates) and maps a valid one to its client by thumbprint.
+        var certificate = await Context.AuthenticateAsync(ClientCertificates.Scheme).ConfigureAwait(false);
+        if (certificate.Failure is { } failure)
         {
-            var now = time.GetUtcNow();
-            if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
-            {
-                return Fail("the client certificate is outside its validity period");
-            }
+            return Fail(failure.Message == ClientCertificates.NotRegistered
+                ? ClientCertificates.NotRegistered
+                : "the client certificate failed validation (type, chain, validity period, use or revocation: Security:ClientCertificates)");
+        }
 
-            byCertificate = access.FindByCertificate(certificate.GetCertHashString(HashAlgorithmName.SHA256));
+        if (certificate.Succeeded)
+        {
+            byCertificate = access.Find(certificate.Principal.FindFirst(HubClaims.ClientId)?.Value);
             if (byCertificate is null)
             {
-                return Fail("the client certificate is not registered for any client");
+                return Fail(ClientCertificates.NotRegistered);
             }
         }
 
@@ -63,7 +66,7 @@ internal sealed class ClientAuthenticationHandler(
         var client = byCertificate ?? byKey;
         if (client is null)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         if (byCertificate is null && Request.IsHttps && client.CertificateThumbprints.Count > 0)
@@ -75,7 +78,7 @@ internal sealed class ClientAuthenticationHandler(
         var identity = new ClaimsIdentity(
             [new Claim(HubClaims.ClientId, client.Id), new Claim(HubClaims.Credential, credential), new Claim(ClaimTypes.Name, client.Id)],
             HubClaims.Scheme, ClaimTypes.Name, ClaimTypes.Role);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), HubClaims.Scheme)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), HubClaims.Scheme));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -85,9 +88,9 @@ internal sealed class ClientAuthenticationHandler(
         return Task.CompletedTask;
     }
 
-    private Task<AuthenticateResult> Fail(string reason)
+    private AuthenticateResult Fail(string reason)
     {
         Context.Items[HubClaims.FailureItem] = reason;
-        return Task.FromResult(AuthenticateResult.Fail(reason));
+        return AuthenticateResult.Fail(reason);
     }
 }

@@ -24,7 +24,8 @@ public static class HubSecurity
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddHttpContextAccessor();
-        services.AddAuthentication(HubClaims.Scheme).AddScheme<AuthenticationSchemeOptions, ClientAuthenticationHandler>(HubClaims.Scheme, null);
+        var authentication = services.AddAuthentication(HubClaims.Scheme).AddScheme<AuthenticationSchemeOptions, ClientAuthenticationHandler>(HubClaims.Scheme, null);
+        ClientCertificates.Add(services, authentication);
         services.AddAuthorizationBuilder().AddPolicy(HubClaims.OperationPolicy, p => p
             .AddAuthenticationSchemes(HubClaims.Scheme).RequireAuthenticatedUser().AddRequirements(new OperationRightRequirement()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, OperationRightHandler>());
@@ -45,8 +46,8 @@ public static class HubSecurity
             };
         });
 
-        // Over TLS a client may present its certificate; the authentication handler maps it to a client by its
-        // pinned thumbprint, so the TLS layer accepts any certificate and leaves the decision to the handler.
+        // Over TLS a client may present its certificate; certificate authentication checks it and maps it to a client
+        // by its pinned thumbprint, so the TLS layer accepts any certificate and leaves the decision to authentication.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
