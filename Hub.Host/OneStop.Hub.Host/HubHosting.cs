@@ -6,7 +6,10 @@ namespace OneStop.Hub.Host;
 
 public static class HubHosting
 {
-    /// <summary>The environment of <c>dotnet run --project Hub.Host/OneStop.Hub.Host --environment Standalone</c>: the hub against <c>mocks/OneStop.Mocks</c> on its fixed ports.</summary>
+    /// <summary>
+    /// The environment of <c>dotnet run --project Hub.Host/OneStop.Hub.Host --environment Standalone</c>: the hub against
+    /// <c>mocks/OneStop.Mocks</c> on its fixed ports. <c>dotnet OneStop.Hub.Host.dll --environment Standalone</c> selects it too.
+    /// </summary>
     public const string StandaloneEnvironment = "Standalone";
 
     /// <summary>Exit code of a start refused for configuration (sysexits EX_CONFIG), so a service manager can tell it from a crash.</summary>
@@ -21,15 +24,26 @@ public static class HubHosting
     public static WebApplicationBuilder AddOneStopHosting(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (builder.Environment.IsEnvironment(StandaloneEnvironment))
+        // `dotnet run --project Hub.Host/OneStop.Hub.Host --environment Standalone`: the .NET SDK's `dotnet run` takes
+        // --environment itself (-e NAME=VALUE) and starts the hub with an empty variable named Standalone (and the launch
+        // profile's Development environment) instead; that variable asks for the Standalone settings too.
+        if (builder.Environment.IsEnvironment(StandaloneEnvironment) || System.Environment.GetEnvironmentVariables().Contains(StandaloneEnvironment))
         {
+            // Standalone is the demo against the standalone fakes: appsettings.json, then appsettings.Development.json,
+            // then appsettings.Standalone.json, then environment variables and arguments as always.
             var sources = builder.Configuration.Sources;
-            var standalone = sources.OfType<JsonConfigurationSource>().FirstOrDefault(s => s.Path == $"appsettings.{StandaloneEnvironment}.json");
-            var at = standalone is null ? sources.Count : sources.IndexOf(standalone);
-            var development = new JsonConfigurationSource { Path = "appsettings.Development.json", Optional = false, ReloadOnChange = false };
-            development.ResolveFileProvider();
-            development.FileProvider ??= builder.Environment.ContentRootFileProvider;
-            sources.Insert(at, development);
+            foreach (var environmentFile in sources.OfType<JsonConfigurationSource>()
+                         .Where(s => s.Path is "appsettings.Development.json" or "appsettings.Standalone.json").ToList())
+            {
+                sources.Remove(environmentFile);
+            }
+
+            var at = sources.IndexOf(sources.OfType<JsonConfigurationSource>().First(s => s.Path == "appsettings.json")) + 1;
+            foreach (var file in new[] { "appsettings.Standalone.json", "appsettings.Development.json" })
+            {
+                var source = new JsonConfigurationSource { Path = file, Optional = false, ReloadOnChange = false, FileProvider = builder.Environment.ContentRootFileProvider };
+                sources.Insert(at, source);
+            }
         }
 
         var secrets = builder.Configuration["Secrets:Path"];
