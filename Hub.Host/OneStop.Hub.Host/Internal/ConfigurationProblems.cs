@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace OneStop.Hub.Host.Internal;
+
+/// <summary>Finds what is wrong with the configuration and says it in one line per problem, each naming its setting.</summary>
+internal static partial class ConfigurationProblems
+{
+    public static IReadOnlyList<string> Find(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception e) when (FromException(e) is { Count: > 0 } problems)
+        {
+            return problems;
+        }
+
+        var found = new List<string>();
+        foreach (var check in services.GetServices<IStartupCheck>())
+        {
+            found.AddRange(check.CheckAsync(CancellationToken.None).GetAwaiter().GetResult());
+        }
+
+        return found;
+    }
+
+    /// <summary>The lines of a configuration exception (options validation, possibly several at once); empty for any other exception.</summary>
+    public static IReadOnlyList<string> FromException(Exception exception) => exception switch
+    {
+        OptionsValidationException e => [.. e.Failures.Select(f => Describe(e, f))],
+        AggregateException e when e.InnerExceptions.All(i => i is OptionsValidationException) =>
+            [.. e.InnerExceptions.SelectMany(FromException)],
+        _ => [],
+    };
+
+    /// <summary>
+    /// A data-annotation failure names the options type and member; the setting is the section the type binds by the
+    /// project's convention (<c>XxxOptions</c> from <c>Xxx</c>; named upstreams from <c>Upstreams:&lt;name&gt;</c>). Other
+    /// failures already name their setting.
+    /// </summary>
+    private static string Describe(OptionsValidationException e, string failure)
+    {
+        var match = DataAnnotationFailure().Match(failure);
+        if (!match.Success)
+        {
+            return failure;
+        }
+
+        var type = e.OptionsType.Name;
+        var section = type == "UpstreamOptions" ? "Upstreams" : type.EndsWith("Options", StringComparison.Ordinal) ? type[..^"Options".Length] : type;
+        if (!string.IsNullOrEmpty(e.OptionsName))
+        {
+            section += ":" + e.OptionsName;
+        }
+
+        var members = match.Groups["members"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var setting = members.Length == 0 ? section : string.Join(", ", members.Select(m => $"{section}:{m.Replace('.', ':')}"));
+        return $"{setting}: {match.Groups["error"].Value}";
+    }
+
+    [GeneratedRegex("^DataAnnotation validation failed for '[^']*' members: '(?<members>[^']*)' with the error: '(?<error>.*)'\\.$", RegexOptions.Singleline)]
+    private static partial Regex DataAnnotationFailure();
+}
