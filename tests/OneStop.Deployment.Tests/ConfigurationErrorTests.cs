@@ -92,4 +92,26 @@ public sealed class ConfigurationErrorTests
         exit.ShouldBe(78);
         errors.ShouldContain(e => e.StartsWith("configuration error: Kafka:Client: librdkafka refused the settings", StringComparison.Ordinal) && e.Contains("sasl.mechanizm", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Out_of_range_settings_of_every_section_are_named_by_their_own_path()
+    {
+        var (exit, errors, output) = await StartHost(new Dictionary<string, string>
+        {
+            ["Kafka:BootstrapServers"] = "127.0.0.1:9",
+            ["Security:Tokens:Lifetime"] = "00:00:01",
+            ["Mappings:Shadow:MaxInputs"] = "-1",
+            ["Delivery:MaxConcurrency"] = "0",
+            ["Inbound:SubscribeWindow"] = "0",
+            ["Evidence:CheckpointEvery"] = "0",
+        });
+
+        exit.ShouldBe(78);
+        foreach (var setting in new[] { "Security:Tokens:Lifetime", "Mappings:Shadow:MaxInputs", "Delivery:MaxConcurrency", "Inbound:SubscribeWindow", "Evidence:CheckpointEvery" })
+        {
+            errors.ShouldContain(e => e.StartsWith($"configuration error: {setting}: ", StringComparison.Ordinal), setting);
+        }
+
+        (string.Join('\n', errors) + output).ShouldNotContain("   at ");
+    }
 }

@@ -35,6 +35,14 @@ internal static partial class ConfigurationProblems
         _ => [],
     };
 
+    /// <summary>Options bound from a section that is not their name without <c>Options</c>.</summary>
+    private static readonly Dictionary<string, string> NestedSections = new(StringComparer.Ordinal)
+    {
+        ["TokenOptions"] = "Security:Tokens",
+        ["ClientCertificateOptions"] = "Security:ClientCertificates",
+        ["ShadowOptions"] = "Mappings:Shadow",
+    };
+
     /// <summary>
     /// A data-annotation failure names the options type and member; the setting is the section the type binds by the
     /// project's convention (<c>XxxOptions</c> from <c>Xxx</c>; named upstreams from <c>Upstreams:&lt;name&gt;</c>). Other
@@ -49,7 +57,8 @@ internal static partial class ConfigurationProblems
         }
 
         var type = e.OptionsType.Name;
-        var section = type == "UpstreamOptions" ? "Upstreams" : type.EndsWith("Options", StringComparison.Ordinal) ? type[..^"Options".Length] : type;
+        var section = NestedSections.TryGetValue(type, out var nested) ? nested
+            : type == "UpstreamOptions" ? "Upstreams" : type.EndsWith("Options", StringComparison.Ordinal) ? type[..^"Options".Length] : type;
         if (!string.IsNullOrEmpty(e.OptionsName))
         {
             section += ":" + e.OptionsName;
