@@ -27,9 +27,15 @@ WORKDIR /app
 COPY --from=build /out/hub .
 # The command line (onestop kafka topics --apply, evidence verify|archive, clients new-key) ships beside the hub.
 COPY --from=build /out/cli /app/cli
+# What the hub writes: the local state store (a cache of the compacted topics, rebuilt when lost) and inbound
+# attachments (claim-check files: keep them on a volume, shared by every instance).
+RUN mkdir -p /var/lib/onestop/state /var/lib/onestop/attachments && chown -R $APP_UID /var/lib/onestop
 ENV DOTNET_ENVIRONMENT=Production \
     Kestrel__Endpoints__Grpc__Url=http://0.0.0.0:5081 \
-    Kestrel__Endpoints__Http__Url=http://0.0.0.0:5080
+    Kestrel__Endpoints__Http__Url=http://0.0.0.0:5080 \
+    State__Path=/var/lib/onestop/state \
+    Inbound__AttachmentsPath=/var/lib/onestop/attachments
+VOLUME /var/lib/onestop/attachments
 EXPOSE 5080 5081
 # Non-root: the image's built-in unprivileged user (uid 1654).
 USER $APP_UID

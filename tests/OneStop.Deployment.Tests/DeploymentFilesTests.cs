@@ -171,6 +171,13 @@ public sealed partial class DeploymentFilesTests
             }
         }
 
+        // A credential the hub opens by its path (%d/name, e.g. the evidence signing key) is a file, not a setting.
+        foreach (var file in settings.Values.Where(v => v.StartsWith("%d/", StringComparison.Ordinal)).Select(v => v["%d/".Length..]).ToList())
+        {
+            settings[file].ShouldBe("(secret file)", file);
+            settings.Remove(file);
+        }
+
         settings["Secrets__Path"].ShouldBe("%d");
         settings.ShouldContainKey("Kafka__Client__sasl.password");
         HostSettings.Unknown(HostSettings.FromEnvironment(settings)).ShouldBeEmpty();
