@@ -33,6 +33,8 @@ public sealed class StandaloneProfileTests
             Standalone[$"Upstreams:{name}:ClientSecret"].ShouldBe(MockServer.DemoClientSecret);
         }
 
+        Standalone["Evidence:TimestampAuthority"].ShouldBe($"http://127.0.0.1:{TimestampAuthorityMock.StandalonePort}/");
+
         await using var destinations = await DestinationMocks.StartAsync();
         foreach (var (name, mock) in new (string, DestinationMock)[] { ("Portal", destinations.Portal), ("Emc", destinations.Emc), ("Postal", destinations.Postal) })
         {
