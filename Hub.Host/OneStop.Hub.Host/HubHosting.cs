@@ -61,6 +61,7 @@ public static class HubHosting
             builder.Services.AddSingleton<IStartupCheck>(new SecretsFolderCheck(secrets));
         }
 
+        builder.Services.AddSingleton<IStartupCheck, EndpointsFreeCheck>();
         builder.Host.UseSystemd();
         return builder;
     }
@@ -93,6 +94,39 @@ public static class HubHosting
         }
 
         return ConfigurationExitCode;
+    }
+
+    /// <summary>
+    /// Each Kestrel endpoint's address is free: a port another process holds is one line naming the setting, rather
+    /// than the host's start failure with its stack trace. (Taken between this check and Kestrel's bind, the start
+    /// still fails with one line: <see cref="ConfigurationProblems.FromException"/>.)
+    /// </summary>
+    private sealed class EndpointsFreeCheck(IConfiguration configuration) : IStartupCheck
+    {
+        public Task<IReadOnlyList<string>> CheckAsync(CancellationToken cancellationToken)
+        {
+            var problems = new List<string>();
+            foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+            {
+                if (!Uri.TryCreate(endpoint["Url"]?.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var url)
+                    || url.Port <= 0 || !System.Net.IPAddress.TryParse(url.Host, out var address))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var probe = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                    probe.Bind(new System.Net.IPEndPoint(address, url.Port));
+                }
+                catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+                {
+                    problems.Add($"Kestrel:Endpoints:{endpoint.Key}:Url: {url.GetLeftPart(UriPartial.Authority)} is in use by another process (stop it, or set a free address)");
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<string>>(problems);
+        }
     }
 
     private sealed class SecretsFolderCheck(string path) : IStartupCheck

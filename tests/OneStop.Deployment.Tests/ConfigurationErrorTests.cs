@@ -7,7 +7,7 @@ namespace OneStop.Deployment.Tests;
 /// <summary>The host as an operator starts it (its own process, Production), with settings that cannot work.</summary>
 public sealed class ConfigurationErrorTests
 {
-    private static async Task<(int Exit, string[] Errors, string Output)> StartHost(IReadOnlyDictionary<string, string> settings)
+    private static async Task<(int Exit, string[] Errors, string Output)> StartHost(IReadOnlyDictionary<string, string> settings, string environment = "Production")
     {
         var info = new ProcessStartInfo("dotnet", [HubProcess.HostAssembly])
         {
@@ -16,8 +16,8 @@ public sealed class ConfigurationErrorTests
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(HubProcess.HostAssembly)!,
         };
-        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DOTNET_ENVIRONMENT"] = environment;
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         // Free ports, should a defect let it start.
         info.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{FreePort.Next()}";
         info.Environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{FreePort.Next()}";
@@ -112,6 +112,31 @@ public sealed class ConfigurationErrorTests
             errors.ShouldContain(e => e.StartsWith($"configuration error: {setting}: ", StringComparison.Ordinal), setting);
         }
 
+        (string.Join('\n', errors) + output).ShouldNotContain("   at ");
+    }
+
+    [Fact]
+    public async Task A_port_another_process_holds_is_one_line_naming_the_address()
+    {
+        await using var systems = await TestSystems.StartAsync();
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var held = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var settings = DemoSettings.Under(systems.Settings());
+        var state = Path.Combine(Path.GetTempPath(), "onestop-tests", $"state-{Guid.NewGuid():N}");
+        settings["State:Path"] = state;
+        settings["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{held}";
+
+        var (exit, errors, output) = await StartHost(settings.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!), environment: "Testing");
+
+        if (Directory.Exists(state))
+        {
+            Directory.Delete(state, recursive: true);
+        }
+
+        exit.ShouldBe(78);
+        errors.Where(e => e.StartsWith("configuration error: ", StringComparison.Ordinal)).ShouldHaveSingleItem()
+            .ShouldStartWith($"configuration error: Kestrel:Endpoints:Grpc:Url: http://127.0.0.1:{held} is in use by another process");
         (string.Join('\n', errors) + output).ShouldNotContain("   at ");
     }
 }

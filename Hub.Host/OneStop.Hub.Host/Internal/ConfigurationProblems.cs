@@ -32,6 +32,9 @@ internal static partial class ConfigurationProblems
         OptionsValidationException e => [.. e.Failures.Select(f => Describe(e, f))],
         AggregateException e when e.InnerExceptions.All(i => i is OptionsValidationException) =>
             [.. e.InnerExceptions.SelectMany(FromException)],
+        // Kestrel cannot listen where Kestrel:Endpoints:*:Url says: the message names the address.
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } e =>
+            [$"Kestrel:Endpoints: {e.Message} (another process listens there: stop it, or set Kestrel:Endpoints:Grpc:Url / Http:Url to a free address)"],
         _ => [],
     };
 
