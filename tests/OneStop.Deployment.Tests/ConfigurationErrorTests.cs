@@ -139,4 +139,18 @@ public sealed class ConfigurationErrorTests
             .ShouldStartWith($"configuration error: Kestrel:Endpoints:Grpc:Url: http://127.0.0.1:{held} is in use by another process");
         (string.Join('\n', errors) + output).ShouldNotContain("   at ");
     }
+
+    [Theory]
+    [InlineData("Inbound:PullInterval", "every minute", "not a valid TimeSpan")]
+    [InlineData("Delivery:MaxConcurrency", "many", "not a valid whole number")]
+    public async Task A_value_that_does_not_convert_is_one_line_naming_the_setting(string setting, string value, string problem)
+    {
+        var (exit, errors, output) = await StartHost(new Dictionary<string, string> { ["Kafka:BootstrapServers"] = "127.0.0.1:9", [setting] = value });
+
+        exit.ShouldBe(78);
+        errors.ShouldContain(e => e.StartsWith($"configuration error: {setting}: {problem}", StringComparison.Ordinal));
+        errors.ShouldAllBe(e => e.StartsWith("configuration error: ", StringComparison.Ordinal));
+        (string.Join('\n', errors) + output).ShouldNotContain(value, customMessage: "the value is not echoed");
+        (string.Join('\n', errors) + output).ShouldNotContain("   at ");
+    }
 }

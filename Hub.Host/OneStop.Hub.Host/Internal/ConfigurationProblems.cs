@@ -32,6 +32,12 @@ internal static partial class ConfigurationProblems
         OptionsValidationException e => [.. e.Failures.Select(f => Describe(e, f))],
         AggregateException e when e.InnerExceptions.All(i => i is OptionsValidationException) =>
             [.. e.InnerExceptions.SelectMany(FromException)],
+        // A value the configuration binder cannot convert (a TimeSpan that is not one, a word for a number).
+        InvalidOperationException e when ConversionFailure().Match(e.Message) is { Success: true } m =>
+            [$"{m.Groups["path"].Value}: not a valid {FriendlyType(m.Groups["type"].Value)}"],
+        AggregateException e when e.InnerExceptions.Count > 0 && e.InnerExceptions.All(i => FromException(i).Count > 0) =>
+            [.. e.InnerExceptions.SelectMany(FromException)],
+        Exception { InnerException: { } inner } when inner is OptionsValidationException or InvalidOperationException => FromException(inner),
         // Kestrel cannot listen where Kestrel:Endpoints:*:Url says: the message names the address.
         IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } e =>
             [$"Kestrel:Endpoints: {e.Message} (another process listens there: stop it, or set Kestrel:Endpoints:Grpc:Url / Http:Url to a free address)"],
@@ -71,6 +77,19 @@ internal static partial class ConfigurationProblems
         var setting = members.Length == 0 ? section : string.Join(", ", members.Select(m => $"{section}:{m.Replace('.', ':')}"));
         return $"{setting}: {match.Groups["error"].Value}";
     }
+
+    private static string FriendlyType(string type) => type switch
+    {
+        "System.TimeSpan" => "TimeSpan (d.hh:mm:ss, e.g. 00:01:00)",
+        "System.Int32" or "System.Int64" or "System.Int16" => "whole number",
+        "System.Boolean" => "boolean (true or false)",
+        "System.Uri" => "URL",
+        _ when type.StartsWith("System.", StringComparison.Ordinal) => type["System.".Length..],
+        _ => $"value of {type[(type.LastIndexOf('.') + 1)..]}",
+    };
+
+    [GeneratedRegex("^Failed to convert configuration value '.*' at '(?<path>[^']*)' to type '(?<type>[^']*)'\\.?$", RegexOptions.Singleline)]
+    private static partial Regex ConversionFailure();
 
     [GeneratedRegex("^DataAnnotation validation failed for '[^']*' members: '(?<members>[^']*)' with the error: '(?<error>.*)'\\.$", RegexOptions.Singleline)]
     private static partial Regex DataAnnotationFailure();
