@@ -9,8 +9,8 @@ namespace OneStop.Adapters;
 /// </summary>
 public sealed class UpstreamOptions
 {
-    /// <summary>Base address of the upstream. When no upstream is configured the host starts the fakes from mocks/.</summary>
-    [Required]
+    /// <summary>Base address of the upstream. Required: the hub never falls back to the fakes (only the demo launcher starts them).</summary>
+    [Required(ErrorMessage = "required: the upstream's address (the fakes from mocks/ start only with the demo launcher, Hub.Host/OneStop.Hub.Demo)")]
     public Uri? BaseUrl { get; set; }
 
     /// <summary>Path of the business operation, relative to <see cref="BaseUrl"/>; empty = the adapter's documented default.</summary>

@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(EvidenceCommands.Create());
         root.Subcommands.Add(ClientCommands.Create());
         root.Subcommands.Add(DossierCommands.Create());
+        root.Subcommands.Add(KafkaCommands.Create());
         return root;
     }
 

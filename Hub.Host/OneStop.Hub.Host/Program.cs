@@ -16,7 +16,7 @@ using OneStop.Hub.Soap;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddEmbeddedNationalSystemsWhenUnconfigured();
+builder.AddOneStopHosting();
 builder.AddOneStopHub();
 builder.AddOneStopSecurity();
 builder.AddKafkaRouting();
@@ -47,6 +47,6 @@ app.MapOneStopToken();
 app.MapOneStopOpenApi();
 app.MapOneStopInbound();
 
-app.Run();
+return app.RunOneStop();
 
 public partial class Program;

@@ -1,26 +1,34 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace OneStop.Hub.Kafka;
 
 /// <summary>
-/// The Kafka cluster the hub uses: the configured one, or librdkafka's in-process mock cluster when
-/// <c>Kafka:BootstrapServers</c> is empty. The mock cluster lives as long as this object.
+/// The Kafka cluster the hub uses: the configured one, or (only with <c>Demo:Enabled</c>) librdkafka's in-process
+/// mock cluster when <c>Kafka:BootstrapServers</c> is empty. The mock cluster lives as long as this object.
 /// </summary>
 public sealed partial class KafkaCluster : IDisposable
 {
     private readonly IAdminClient? _owner;
+    private readonly IReadOnlyDictionary<string, string> _client;
 
-    public KafkaCluster(IOptions<KafkaOptions> options, ILogger<KafkaCluster> logger)
+    public KafkaCluster(IOptions<KafkaOptions> options, IConfiguration configuration, ILogger<KafkaCluster> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
+        _client = o.Client;
         if (!string.IsNullOrWhiteSpace(o.BootstrapServers))
         {
             BootstrapServers = o.BootstrapServers;
             LogConfigured(logger, BootstrapServers);
             return;
+        }
+
+        if (!DemoMode.IsEnabled(configuration))
+        {
+            throw new OptionsValidationException("Kafka", typeof(KafkaOptions), [KafkaOptionsValidator.BootstrapServersRequired]);
         }
 
         var config = new AdminClientConfig();
@@ -38,10 +46,16 @@ public sealed partial class KafkaCluster : IDisposable
     /// <summary>True when the hub runs on the in-memory mock cluster: everything is lost when the hub stops.</summary>
     public bool IsEmbedded { get; }
 
+    /// <summary>
+    /// The settings every client of this cluster starts from: <c>Kafka:Client:*</c> (security, SASL, TLS, …) and the
+    /// bootstrap servers. Make each client's config from it: <c>new ProducerConfig(cluster.ClientConfig()) { Acks = … }</c>.
+    /// </summary>
+    public ClientConfig ClientConfig() => KafkaOptionsValidator.ClientConfig(_client, BootstrapServers);
+
     /// <summary>Broker count as the cluster reports it now; throws when no broker answers in time.</summary>
     public int CountBrokers(TimeSpan timeout)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig(ClientConfig())).Build();
         return admin.GetMetadata(timeout).Brokers.Count;
     }
 
@@ -53,7 +67,7 @@ public sealed partial class KafkaCluster : IDisposable
     public void EnsureTopics(IEnumerable<string> topics, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(topics);
-        using var producer = new ProducerBuilder<Null, Null>(new ProducerConfig { BootstrapServers = BootstrapServers }).Build();
+        using var producer = new ProducerBuilder<Null, Null>(new ProducerConfig(ClientConfig())).Build();
         using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
         foreach (var topic in topics)
         {
@@ -67,6 +81,6 @@ public sealed partial class KafkaCluster : IDisposable
     private static partial void LogConfigured(ILogger logger, string bootstrapServers);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Kafka: no Kafka:BootstrapServers configured, so the hub started librdkafka's IN-MEMORY mock cluster ({Brokers} brokers at {BootstrapServers}). Nothing survives a restart: demo and tests only.")]
+        Message = "Kafka: no Kafka:BootstrapServers configured and Demo:Enabled, so the hub started librdkafka's IN-MEMORY mock cluster ({Brokers} brokers at {BootstrapServers}). Nothing survives a restart: demo and tests only.")]
     private static partial void LogEmbedded(ILogger logger, int brokers, string bootstrapServers);
 }

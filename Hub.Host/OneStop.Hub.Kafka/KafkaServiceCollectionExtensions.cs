@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OneStop.Hub.Diagnostics;
 using OneStop.Hub.Dossiers;
 using OneStop.Hub.Dossiers.Delivery;
@@ -13,7 +15,7 @@ namespace OneStop.Hub.Kafka;
 public static class KafkaServiceCollectionExtensions
 {
     /// <summary>
-    /// Kafka: the cluster (embedded mock cluster when none is configured), the dossier log, the state tables
+    /// Kafka: the cluster (the embedded mock cluster only with <c>Demo:Enabled</c> and no <c>Kafka:BootstrapServers</c>), the dossier log, the state tables
     /// (delivery states and the dossier index, materialised into the local store), one delivery consumer per
     /// registered destination adapter plus the indexer, the admin view, and the hash-chained evidence recorder.
     /// </summary>
@@ -21,7 +23,11 @@ public static class KafkaServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<KafkaOptions>().BindConfiguration("Kafka").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KafkaOptions>().BindConfiguration("Kafka")
+            .PostConfigure<IConfiguration>((o, configuration) => o.Client = KafkaOptionsValidator.Flatten(configuration.GetSection("Kafka:Client")))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>());
+        services.AddSingleton<IStartupCheck, KafkaTopicCheck>();
         services.AddOptions<DeliveryOptions>().BindConfiguration("Delivery").ValidateDataAnnotations()
             .Validate(o => o.MaxBackoff >= o.InitialBackoff, "Delivery: MaxBackoff must be at least InitialBackoff").ValidateOnStart();
         services.TryAddSingleton<KafkaCluster>();

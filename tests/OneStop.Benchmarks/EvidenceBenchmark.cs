@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -46,7 +47,7 @@ public static class EvidenceBenchmark
         listener.Start();
 
         KafkaEvidenceRecorder New() => new(
-            new KafkaCluster(Options.Create(new KafkaOptions { BootstrapServers = kafka.BootstrapServers }), NullLogger<KafkaCluster>.Instance),
+            new KafkaCluster(Options.Create(new KafkaOptions { BootstrapServers = kafka.BootstrapServers }), new ConfigurationBuilder().Build(), NullLogger<KafkaCluster>.Instance),
             Options.Create(new KafkaOptions { BootstrapServers = kafka.BootstrapServers }),
             Options.Create(new EvidenceOptions { InstanceId = "bench", HeadCheckpointInterval = TimeSpan.FromMilliseconds(200) }),
             NullLogger<KafkaEvidenceRecorder>.Instance, meters, TimeProvider.System);

@@ -23,7 +23,7 @@ public sealed class LogGapTests(MockCluster kafka) : IClassFixture<MockCluster>
     {
         var prefix = $"g{Guid.NewGuid():N}"[..12];
         var options = new KafkaOptions { BootstrapServers = kafka.BootstrapServers, TopicPrefix = prefix, SessionTimeoutMs = 6000 };
-        var topics = new KafkaTopics(Options.Create(options));
+        var topics = new KafkaTopics(Options.Create(options), Options.Create(new OneStop.Hub.Kafka.Evidence.EvidenceOptions()));
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, Acks = Acks.All }).Build();
         var small = Encoding.UTF8.GetBytes("""{"kind":"noop"}""");
 

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ public sealed class MockCluster : IDisposable
         config.Set("test.mock.num.brokers", "3");
         _owner = new AdminClientBuilder(config).Build();
         BootstrapServers = string.Join(',', _owner.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Select(b => $"{b.Host}:{b.Port}"));
-        Cluster = new KafkaCluster(Options.Create(new KafkaOptions { BootstrapServers = BootstrapServers }), NullLogger<KafkaCluster>.Instance);
+        Cluster = new KafkaCluster(Options.Create(new KafkaOptions { BootstrapServers = BootstrapServers }), new ConfigurationBuilder().Build(), NullLogger<KafkaCluster>.Instance);
     }
 
     public string BootstrapServers { get; }

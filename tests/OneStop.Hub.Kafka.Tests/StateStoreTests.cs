@@ -18,7 +18,7 @@ public sealed class StateStoreTests(MockCluster kafka) : IClassFixture<MockClust
     private KafkaStateStore Open(string path, string? prefix = null)
     {
         var kafkaOptions = Options.Create(new KafkaOptions { BootstrapServers = kafka.BootstrapServers, TopicPrefix = prefix ?? _prefix });
-        return new KafkaStateStore(kafka.Cluster, new KafkaTopics(kafkaOptions), [new StateTableRegistration("things", _ => $"{prefix ?? _prefix}.things")],
+        return new KafkaStateStore(kafka.Cluster, new KafkaTopics(kafkaOptions, Options.Create(new EvidenceOptions())), [new StateTableRegistration("things", _ => $"{prefix ?? _prefix}.things")],
             Options.Create(new StateOptions { Path = path }), kafkaOptions, Options.Create(new EvidenceOptions()), NullLogger<KafkaStateStore>.Instance);
     }
 

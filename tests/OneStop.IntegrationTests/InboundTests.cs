@@ -2,10 +2,12 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Confluent.Kafka;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OneStop.Grpc.V1;
 using OneStop.Hub.Inbound;
+using OneStop.Hub.Kafka;
 using OneStop.Hub.Security;
 using OneStop.Mocks;
 using OneStop.Testing;
@@ -134,6 +136,26 @@ public sealed class InboundTests(InboundFixture fixture) : IClassFixture<Inbound
 
         var (_, again) = await PushAsync(InboundFixture.PortalKey, Item("000.00.01.H56-261120-0901", InboundFixture.AgencyOne));
         again["result"]!.AsArray().Single()!["status"]!.GetValue<string>().ShouldBe("duplicate");
+    }
+
+    [Fact]
+    public async Task Every_topic_the_hub_made_on_its_cluster_has_a_topic_spec()
+    {
+        // The inbound log and its state topics are written by a push; the rest exist from the start.
+        var (status, _) = await PushAsync(InboundFixture.PortalKey, Item("000.00.01.H56-261120-0951", InboundFixture.AgencyOne));
+        status.ShouldBe(HttpStatusCode.OK);
+
+        var cluster = fixture.Hub.Services.GetRequiredService<KafkaCluster>();
+        var topics = fixture.Hub.Services.GetRequiredService<KafkaTopics>();
+        cluster.IsEmbedded.ShouldBeTrue("the hub's own in-memory cluster: every topic on it is the hub's");
+        using var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientConfig())).Build();
+        var made = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).Where(t => !t.StartsWith("__", StringComparison.Ordinal)).ToList();
+
+        made.ShouldContain(topics.DossierEvents);
+        made.ShouldContain(topics.DeliveryState);
+        made.ShouldContain(topics.Inbound);
+        made.ShouldContain(topics.Evidence);
+        made.Except(topics.Specs.Select(s => s.Name)).ShouldBeEmpty("topics without a spec in KafkaTopics.Specs (kafka topics would not create them)");
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class TlsFixture : IAsyncLifetime
         }
     }
 
-    private static X509Certificate2 Create(string subject, bool server)
+    internal static X509Certificate2 Create(string subject, bool server)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

@@ -19,7 +19,9 @@ public sealed class HubProcess : IAsyncDisposable
     {
         // One local state store for every start of this process, as on a server: a restart resumes from its checkpoint.
         StatePath = Path.Combine(Path.GetTempPath(), "onestop-tests", $"state-{Guid.NewGuid():N}");
-        _settings = new Dictionary<string, string?>(settings) { ["State:Path"] = StatePath };
+        var all = DemoSettings.Under(settings);
+        all["State:Path"] = StatePath;
+        _settings = all;
         GrpcAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         HttpAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         Grpc = GrpcChannel.ForAddress(GrpcAddress);

@@ -37,7 +37,7 @@ public sealed class HubServer : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <param name="settings">Configuration on top of appsettings.json.</param>
+    /// <param name="settings">Configuration on top of appsettings.json and the demo settings (<see cref="DemoSettings"/>).</param>
     /// <param name="services">Extra registrations after the hub's own, e.g. a test destination adapter.</param>
     /// <param name="scheme"><c>https</c> for TLS on both ports: the settings then name the certificate
     /// (<c>Kestrel:Endpoints:Grpc:Certificate:Path</c> and <c>…:Http:Certificate:Path</c>).</param>
@@ -49,7 +49,7 @@ public sealed class HubServer : IAsyncDisposable
         // Hosts in one test process must not share a local state store; a test may name one to restart on it.
         var ownStatePath = settings.TryGetValue("State:Path", out var path) && path is not null
             ? null : Path.Combine(Path.GetTempPath(), "onestop-tests", $"state-{Guid.NewGuid():N}");
-        var all = new Dictionary<string, string?>(settings)
+        var all = new Dictionary<string, string?>(DemoSettings.Under(settings))
         {
             ["State:Path"] = path ?? ownStatePath,
             ["Kestrel:Endpoints:Grpc:Url"] = $"{scheme}://127.0.0.1:{grpcPort}",

@@ -35,7 +35,21 @@ public static class InboundModule
         services.TryAddSingleton<PostalTrackingPoller>();
         services.AddKafkaInbound();
 
-        var inbound = builder.Configuration.GetSection("Inbound").Get<InboundOptions>() ?? new InboundOptions();
+        // The schedule is set up now, before the options are validated: a value that does not convert or is out of range
+        // falls back to the default here, and the start-up validation then refuses it in one line naming the setting.
+        InboundOptions inbound;
+        try
+        {
+            inbound = builder.Configuration.GetSection("Inbound").Get<InboundOptions>() ?? new InboundOptions();
+        }
+        catch (InvalidOperationException)
+        {
+            inbound = new InboundOptions();
+        }
+
+        var defaults = new InboundOptions();
+        var pullInterval = inbound.PullInterval > TimeSpan.Zero ? inbound.PullInterval : defaults.PullInterval;
+        var trackingInterval = inbound.PostalTrackingInterval > TimeSpan.Zero ? inbound.PostalTrackingInterval : defaults.PostalTrackingInterval;
         services.AddQuartz(q =>
         {
             foreach (var agency in inbound.Agencies.Where(a => !string.IsNullOrWhiteSpace(a)).Distinct(StringComparer.Ordinal))
@@ -43,7 +57,7 @@ public static class InboundModule
                 var key = new JobKey($"inbound-pull:{agency}", "inbound");
                 q.AddJob<InboundPullJob>(j => j.WithIdentity(key).UsingJobData(InboundPullJob.AgencyKey, agency).DisallowConcurrentExecution(true));
                 q.AddTrigger<InboundPullJob>(t => t.ForJob(key).WithIdentity($"inbound-pull:{agency}", "inbound").StartNow()
-                    .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(inbound.PullInterval).RepeatForever()));
+                    .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(pullInterval).RepeatForever()));
             }
         });
         services.AddQuartz(q =>
@@ -51,7 +65,7 @@ public static class InboundModule
             var key = new JobKey("postal-tracking", "inbound");
             q.AddJob<PostalTrackingJob>(j => j.WithIdentity(key).DisallowConcurrentExecution(true));
             q.AddTrigger<PostalTrackingJob>(t => t.ForJob(key).WithIdentity("postal-tracking", "inbound").StartNow()
-                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(inbound.PostalTrackingInterval).RepeatForever()));
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(trackingInterval).RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

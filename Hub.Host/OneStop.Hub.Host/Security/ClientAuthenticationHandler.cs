@@ -10,13 +10,14 @@ namespace OneStop.Hub.Host.Security;
 /// <summary>
 /// Authenticates a provincial system by an OAuth2 access token (<c>Authorization: Bearer</c>, validated by the JwtBearer
 /// scheme <see cref="TokenScheme"/>: signature by a configured key id, HS256 only, issuer, audience, lifetime), by its API key (<c>x-api-key</c>, compared by SHA-256 hash in constant
-/// time) and, over TLS, by its client certificate (SHA-256 thumbprint registered in <c>Security:Clients</c>).
+/// time) and, over TLS, by its client certificate (checked by ASP.NET Core's certificate authentication, then mapped
+/// by the SHA-256 thumbprint registered in <c>Security:Clients</c>).
 /// Rules: a certificate alone or a key alone identifies its client; both must name the same client; a client
 /// that registered certificates must present one whenever the connection is TLS. No credentials: no result
 /// (the transports answer UNAUTHENTICATED); wrong credentials: failure, with the reason kept for the answer.
 /// </summary>
 internal sealed class ClientAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IAccessPolicy access, TimeProvider time)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IAccessPolicy access)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string ApiKeyHeader = "x-api-key";
@@ -34,7 +35,7 @@ internal sealed class ClientAuthenticationHandler(
             return await AuthenticateBearerAsync().ConfigureAwait(false);
         }
 
-        return AuthenticateKeyOrCertificate();
+        return await AuthenticateKeyOrCertificateAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -78,8 +79,13 @@ internal sealed class ClientAuthenticationHandler(
             return Fail("the bearer token's client is no longer registered", bearer: true);
         }
 
-        if (Context.Connection.ClientCertificate is { } certificate
-            && access.FindByCertificate(certificate.GetCertHashString(HashAlgorithmName.SHA256)) is { } byCertificate && !ReferenceEquals(byCertificate, client))
+        var (byCertificate, certificateProblem) = await AuthenticateCertificateAsync().ConfigureAwait(false);
+        if (certificateProblem is not null)
+        {
+            return Fail(certificateProblem, bearer: true);
+        }
+
+        if (byCertificate is not null && !ReferenceEquals(byCertificate, client))
         {
             return Fail("the bearer token and the client certificate belong to different clients", bearer: true);
         }
@@ -108,10 +114,32 @@ internal sealed class ClientAuthenticationHandler(
         _ => "the bearer token is not valid",
     };
 
-    private AuthenticateResult AuthenticateKeyOrCertificate()
+    /// <summary>
+    /// The framework's certificate authentication checks the certificate (type, chain, validity, use, revocation:
+    /// Security:ClientCertificates) and maps a valid one to its client by thumbprint. No certificate: (null, null).
+    /// </summary>
+    private async Task<(ClientRights? Client, string? Problem)> AuthenticateCertificateAsync()
+    {
+        var certificate = await Context.AuthenticateAsync(ClientCertificates.Scheme).ConfigureAwait(false);
+        if (certificate.Failure is { } failure)
+        {
+            return (null, failure.Message == ClientCertificates.NotRegistered
+                ? ClientCertificates.NotRegistered
+                : "the client certificate failed validation (type, chain, validity period, use or revocation: Security:ClientCertificates)");
+        }
+
+        if (!certificate.Succeeded)
+        {
+            return (null, null);
+        }
+
+        var client = access.Find(certificate.Principal.FindFirst(HubClaims.ClientId)?.Value);
+        return client is null ? (null, ClientCertificates.NotRegistered) : (client, null);
+    }
+
+    private async Task<AuthenticateResult> AuthenticateKeyOrCertificateAsync()
     {
         ClientRights? byKey = null;
-        ClientRights? byCertificate = null;
         var keys = Request.Headers[ApiKeyHeader];
         if (keys.Count > 1)
         {
@@ -127,20 +155,10 @@ internal sealed class ClientAuthenticationHandler(
             }
         }
 
-        var certificate = Context.Connection.ClientCertificate;
-        if (certificate is not null)
+        var (byCertificate, certificateProblem) = await AuthenticateCertificateAsync().ConfigureAwait(false);
+        if (certificateProblem is not null)
         {
-            var now = time.GetUtcNow();
-            if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
-            {
-                return Fail("the client certificate is outside its validity period");
-            }
-
-            byCertificate = access.FindByCertificate(certificate.GetCertHashString(HashAlgorithmName.SHA256));
-            if (byCertificate is null)
-            {
-                return Fail("the client certificate is not registered for any client");
-            }
+            return Fail(certificateProblem);
         }
 
         if (byKey is not null && byCertificate is not null && !ReferenceEquals(byKey, byCertificate))

@@ -26,9 +26,10 @@ public static class HubSecurity
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddHttpContextAccessor();
-        services.AddAuthentication(HubClaims.Scheme)
+        var authentication = services.AddAuthentication(HubClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ClientAuthenticationHandler>(HubClaims.Scheme, null)
             .AddJwtBearer(ClientAuthenticationHandler.TokenScheme);
+        ClientCertificates.Add(services, authentication);
         services.AddOptions<TokenOptions>().BindConfiguration("Security:Tokens").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenOptions>, TokenOptionsValidator>());
         services.TryAddSingleton<TokenKeys>();
@@ -53,8 +54,8 @@ public static class HubSecurity
             };
         });
 
-        // Over TLS a client may present its certificate; the authentication handler maps it to a client by its
-        // pinned thumbprint, so the TLS layer accepts any certificate and leaves the decision to the handler.
+        // Over TLS a client may present its certificate; certificate authentication checks it and maps it to a client
+        // by its pinned thumbprint, so the TLS layer accepts any certificate and leaves the decision to authentication.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;

@@ -280,9 +280,8 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             var (last, restore) = await Task.Run(() => RestoreHead(CancellationToken.None)).ConfigureAwait(false);
             lock (_gate)
             {
-                _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+                _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(_cluster.ClientConfig())
                 {
-                    BootstrapServers = _cluster.BootstrapServers,
                     Acks = Acks.All,
                     EnableIdempotence = true,
                     // No linger: records queued while a produce request is in flight go out together in the next
@@ -708,14 +707,14 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     /// <summary>Partitions of <paramref name="topic"/> with their low and high watermarks (none when it does not exist).</summary>
     private List<(int Partition, long Low, long High)> Partitions(string topic)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.BootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig(_cluster.ClientConfig())).Build();
         var metadata = admin.GetMetadata(topic, _options.ReadTimeout).Topics.SingleOrDefault(t => t.Topic == topic);
         if (metadata is null || metadata.Error.IsError)
         {
             return [];
         }
 
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = "onestop-evidence-watermarks" }).Build();
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(_cluster.ClientConfig()) { GroupId = "onestop-evidence-watermarks" }).Build();
         return [.. metadata.Partitions.Select(p =>
         {
             var w = consumer.QueryWatermarkOffsets(new TopicPartition(topic, new Partition(p.PartitionId)), _options.ReadTimeout);
@@ -727,9 +726,8 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     private void ReadPartition(string topic, int partition, long from, CancellationToken cancellationToken, Action<long, string?, byte[]> take, long? until = null)
     {
         var tp = new TopicPartition(topic, new Partition(partition));
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(_cluster.ClientConfig())
         {
-            BootstrapServers = _cluster.BootstrapServers,
             GroupId = $"onestop-evidence-reader-{Guid.NewGuid():N}",
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
@@ -787,7 +785,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     {
         var deadline = DateTime.UtcNow + _options.ReadTimeout;
         List<TopicPartition> partitions;
-        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.BootstrapServers }).Build())
+        using (var admin = new AdminClientBuilder(new AdminClientConfig(_cluster.ClientConfig())).Build())
         {
             var topic = admin.GetMetadata(Topic, _options.ReadTimeout).Topics.SingleOrDefault(t => t.Topic == Topic);
             partitions = topic is null || topic.Error.IsError
@@ -801,9 +799,8 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             return entries;
         }
 
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(_cluster.ClientConfig())
         {
-            BootstrapServers = _cluster.BootstrapServers,
             GroupId = $"onestop-evidence-reader-{Guid.NewGuid():N}",
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,

@@ -55,9 +55,8 @@ internal sealed partial class KafkaAgencyOwnership(
     private void Run(CancellationToken stoppingToken)
     {
         _ = partitions.Count(topics.InboundPullOwners); // creates the topic before the group subscribes to it
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(cluster.ClientConfig())
         {
-            BootstrapServers = cluster.BootstrapServers,
             GroupId = topics.InboundPullGroup,
             EnableAutoCommit = false,
             SessionTimeoutMs = options.Value.SessionTimeoutMs,

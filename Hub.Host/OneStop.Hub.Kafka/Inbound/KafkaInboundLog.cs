@@ -20,9 +20,8 @@ internal sealed class KafkaInboundLog : IInboundLog, IDisposable
     {
         _topic = topics.Inbound;
         _partitions = partitions;
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientConfig())
         {
-            BootstrapServers = cluster.BootstrapServers,
             Acks = Acks.All,
             EnableIdempotence = true,
             LingerMs = 2,
@@ -79,7 +78,7 @@ internal sealed class AgencyPartitions(KafkaCluster cluster)
     /// <summary>The topic's partition count (a metadata request creates the topic when it does not exist yet).</summary>
     public int Count(string topic) => _counts.GetOrAdd(topic, t =>
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientConfig())).Build();
         return admin.GetMetadata(t, TimeSpan.FromSeconds(15)).Topics.Single().Partitions.Count;
     });
 }

@@ -150,9 +150,8 @@ internal sealed partial class KafkaInboundSubscriptions(
     private IConsumer<string, byte[]> Assign(IReadOnlyDictionary<string, AckPosition> positions, bool eof)
     {
         var count = partitions.Count(Topic);
-        var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(cluster.ClientConfig())
         {
-            BootstrapServers = cluster.BootstrapServers,
             GroupId = "onestop-inbound-reader", // never joins or commits: positions live in the ack table
             EnableAutoCommit = false,
             EnablePartitionEof = eof,

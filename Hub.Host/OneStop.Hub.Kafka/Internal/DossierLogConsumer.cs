@@ -84,9 +84,8 @@ internal sealed partial class DossierLogConsumer
     /// <summary>The consume loop, on a dedicated thread (it blocks in Consume).</summary>
     public void Run(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(_cluster.ClientConfig())
         {
-            BootstrapServers = _cluster.BootstrapServers,
             GroupId = _topics.DeliveryGroup(Name),
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,

@@ -26,9 +26,8 @@ internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
         _adapters = [.. adapters];
         _topics = topics;
         _index = index;
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientConfig())
         {
-            BootstrapServers = cluster.BootstrapServers,
             Acks = Acks.All,
             EnableIdempotence = true,
             LingerMs = 1, // concurrent publishers share requests

@@ -49,9 +49,8 @@ public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisp
         }
 
         _files = new RocksStateFiles(path);
-        _producer = new ProducerBuilder<string, byte[]?>(new ProducerConfig
+        _producer = new ProducerBuilder<string, byte[]?>(new ProducerConfig(cluster.ClientConfig())
         {
-            BootstrapServers = cluster.BootstrapServers,
             Acks = Acks.All,
             EnableIdempotence = true,
             LingerMs = 2, // concurrent writers share requests

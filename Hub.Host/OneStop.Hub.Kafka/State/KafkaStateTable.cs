@@ -146,9 +146,9 @@ internal sealed partial class KafkaStateTable : IStateTable
 
     private Dictionary<int, long> HighWatermarks()
     {
-        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(_cluster.ClientConfig())
         {
-            BootstrapServers = _cluster.BootstrapServers, GroupId = "onestop-watermarks", EnableAutoCommit = false,
+            GroupId = "onestop-watermarks", EnableAutoCommit = false,
         }).Build();
         return Enumerable.Range(0, _partitionCount).ToDictionary(p => p,
             p => probe.QueryWatermarkOffsets(new TopicPartition(Topic, p), TimeSpan.FromSeconds(10)).High.Value);
@@ -173,9 +173,8 @@ internal sealed partial class KafkaStateTable : IStateTable
 
     private void RunReader(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]?>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]?>(new ConsumerConfig(_cluster.ClientConfig())
         {
-            BootstrapServers = _cluster.BootstrapServers,
             GroupId = $"onestop-state-{Guid.NewGuid():N}", // assigned, never commits: the checkpoint lives in the local store
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Error, // a checkpoint below the log start is reported, never silently skipped
@@ -235,7 +234,7 @@ internal sealed partial class KafkaStateTable : IStateTable
     /// <summary>Start positions: the checkpoint, after making sure it belongs to this log; otherwise a rebuild from the beginning.</summary>
     private List<TopicPartitionOffset> Resume(IConsumer<string, byte[]?> consumer)
     {
-        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _cluster.BootstrapServers }).Build())
+        using (var admin = new AdminClientBuilder(new AdminClientConfig(_cluster.ClientConfig())).Build())
         {
             // A metadata request creates the topic (auto-create) when it does not exist yet.
             _partitionCount = admin.GetMetadata(Topic, TimeSpan.FromSeconds(15)).Topics.Single().Partitions.Count;
