@@ -8,6 +8,7 @@ public static class Program
     /// <c>dotnet run -c Release --project tests/OneStop.Benchmarks -- --filter '*'</c> (BenchmarkDotNet: the mapping engine), or
     /// <c>… -- delivery [events] [concurrency]</c> (dossier events through the hub against direct calls to the destination), or
     /// <c>… -- evidence [records per step]</c> (group commit and restart time of the evidence recorder), or
+    /// <c>… -- lookup [requests] [seconds] [KEY=VALUE …]</c> (a business lookup directly and through the hub over gRPC and SOAP), or
     /// <c>… -- state [store-only]</c> (memory and restart time as history grows; the local state store with 1,000,000 dossiers).
     /// </summary>
     public static int Main(string[] args)
@@ -20,6 +21,11 @@ public static class Program
         if (args is ["state", ..])
         {
             return StateBenchmark.RunAsync(args).GetAwaiter().GetResult();
+        }
+
+        if (args is ["lookup", ..])
+        {
+            return LookupBenchmark.RunAsync(args).GetAwaiter().GetResult();
         }
 
         if (args is ["delivery", ..])
