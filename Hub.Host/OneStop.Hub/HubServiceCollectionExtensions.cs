@@ -42,6 +42,8 @@ public static class HubServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>());
         services.TryAddSingleton<IAccessPolicy, AccessPolicy>();
         services.TryAddSingleton<IEvidenceRecorder, LogEvidenceRecorder>();
+        services.TryAddSingleton<Exchanges>();
+        services.TryAddSingleton<ExchangeGate>();
         services.TryAddSingleton<ICallerAccessor, AnonymousCallerAccessor>();
         services.TryAddSingleton<LookupService>();
         services.TryAddSingleton<Dossiers.DossierIngestService>();

@@ -158,7 +158,7 @@ internal static class StateBenchmark
         MucDo = 4,
     };
 
-    private static double RssMb(int? pid)
+    internal static double RssMb(int? pid)
     {
         if (pid is null)
         {

@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using OneStop.Hub.Evidence;
 using OneStop.Hub.Security;
@@ -10,13 +9,16 @@ namespace OneStop.Hub.Grpc.Internal;
 
 /// <summary>
 /// Every gRPC operation of every service needs an authenticated client with the right to the operation
-/// (<c>Service/Method</c> from the method path), checked through ASP.NET Core authorization. Deny by default:
-/// a service added later is covered without a line here. Health and reflection stay open. Refusals and admin
-/// operations leave evidence.
+/// (<c>Service/Method</c> from the method path), decided by <see cref="ExchangeGate"/> (the same decision SOAP uses).
+/// Deny by default: a service added later is covered without a line here. Health and reflection stay open. Refusals
+/// and admin operations are recorded through <see cref="Exchanges"/>, with the outcome words of <see cref="ExchangeOutcome"/>.
 /// </summary>
-internal sealed class AuthorizationInterceptor(IAuthorizationService authorization, IAccessPolicy access, IEvidenceRecorder evidence, TimeProvider time)
+internal sealed class AuthorizationInterceptor(ExchangeGate gate, Exchanges exchanges, TimeProvider time)
     : Interceptor
 {
+    private const string NoCredentials =
+        "no credentials: send Authorization: Bearer <access token from POST /token>, or the client's API key as x-api-key (or a registered client certificate over TLS)";
+
     private static readonly string[] OpenServices = ["grpc.health.v1.Health/", "grpc.reflection.v1alpha.ServerReflection/", "grpc.reflection.v1.ServerReflection/"];
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -68,24 +70,12 @@ internal sealed class AuthorizationInterceptor(IAuthorizationService authorizati
         }
 
         var operation = HubClaims.OperationOfGrpcMethod(context.Method);
-        var http = context.GetHttpContext();
-        var client = http.User.FindFirst(HubClaims.ClientId)?.Value;
-        if (client is null)
+        if (await gate.AuthorizeAsync(context.GetHttpContext(), operation, NoCredentials, Digest(request)).ConfigureAwait(false) is { } refusal)
         {
-            var reason = http.Items[HubClaims.FailureItem] as string ?? "no credentials: send Authorization: Bearer <access token from POST /token>, or the client's API key as x-api-key (or a registered client certificate over TLS)";
-            await RecordAsync("anonymous", operation, "unauthenticated", request).ConfigureAwait(false);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, reason));
+            throw new RpcException(new Status(HubExceptionInterceptor.ToStatusCode(refusal.Kind), refusal.Message));
         }
 
-        var result = await authorization.AuthorizeAsync(http.User, operation, HubClaims.OperationPolicy).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            await RecordAsync(client, operation, "permission_denied", request).ConfigureAwait(false);
-            var reason = access.CheckOperation(client, operation).Reason ?? $"client {client} has no right to {operation}";
-            throw new RpcException(new Status(StatusCode.PermissionDenied, reason));
-        }
-
-        return access.IsAdminOperation(operation);
+        return gate.IsAdminOperation(operation);
     }
 
     private async Task<TResponse> Audited<TRequest, TResponse>(bool admin, ServerCallContext context, TRequest? request, Func<Task<TResponse>> call)
@@ -95,37 +85,40 @@ internal sealed class AuthorizationInterceptor(IAuthorizationService authorizati
             return await call().ConfigureAwait(false);
         }
 
-        var outcome = "error";
+        var outcome = ExchangeOutcome.Internal;
         try
         {
             var response = await call().ConfigureAwait(false);
-            outcome = "ok";
+            outcome = ExchangeOutcome.Ok;
             return response;
         }
         catch (RpcException e)
         {
-            outcome = e.StatusCode.ToString().ToLowerInvariant();
+            outcome = ExchangeOutcome.OfStatusCode((int)e.StatusCode);
             throw;
         }
         catch (HubException e)
         {
-            outcome = HubExceptionInterceptor.ToStatusCode(e.Kind).ToString().ToLowerInvariant();
+            outcome = ExchangeOutcome.Of(e.Kind);
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            outcome = ExchangeOutcome.Cancelled;
             throw;
         }
         finally
         {
-            var client = context.GetHttpContext().User.FindFirst(HubClaims.ClientId)?.Value ?? "anonymous";
-            await RecordAsync(client, HubClaims.OperationOfGrpcMethod(context.Method), outcome, request).ConfigureAwait(false);
+            await exchanges.RecordAsync(new ExchangeRecord
+            {
+                Client = context.GetHttpContext().User.FindFirst(HubClaims.ClientId)?.Value ?? "anonymous",
+                Operation = HubClaims.OperationOfGrpcMethod(context.Method),
+                Time = time.GetUtcNow(),
+                Outcome = outcome,
+                RequestDigest = Digest(request),
+            }).ConfigureAwait(false);
         }
     }
 
-    private ValueTask RecordAsync<TRequest>(string client, string operation, string outcome, TRequest? request) =>
-        evidence.RecordAsync(new ExchangeRecord
-        {
-            Client = client,
-            Operation = operation,
-            Time = time.GetUtcNow(),
-            Outcome = outcome,
-            RequestDigest = request is IMessage message ? ExchangeRecord.Digest(message.ToByteArray()) : null,
-        }, CancellationToken.None);
+    private static string? Digest<TRequest>(TRequest? request) => request is IMessage message ? ExchangeRecord.Digest(message.ToByteArray()) : null;
 }

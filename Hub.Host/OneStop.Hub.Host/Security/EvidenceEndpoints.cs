@@ -202,14 +202,14 @@ public static class EvidenceEndpoints
     }
 
     private static ValueTask Record(HttpContext http, string operation, string outcome, string? client) =>
-        http.RequestServices.GetRequiredService<IEvidenceRecorder>().RecordAsync(new ExchangeRecord
+        http.RequestServices.GetRequiredService<Exchanges>().RecordAsync(new ExchangeRecord
         {
             Client = client ?? http.User.FindFirst(HubClaims.ClientId)?.Value ?? "anonymous",
             Operation = operation,
             Time = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(),
             Outcome = outcome,
             RequestDigest = ExchangeRecord.Digest(http.Request.QueryString.Value ?? ""),
-        }, CancellationToken.None);
+        });
 }
 
 /// <summary>Readiness: unhealthy while the hub refuses exchanges for want of timestamps; says how many checkpoints wait.</summary>

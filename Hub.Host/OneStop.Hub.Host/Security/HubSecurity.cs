@@ -48,6 +48,8 @@ public static class HubSecurity
                 var http = rejected.HttpContext;
                 var client = http.User.FindFirst(HubClaims.ClientId)?.Value;
                 http.RequestServices.GetRequiredService<RateLimitMetrics>().Rejected(client);
+                await http.RequestServices.GetRequiredService<Exchanges>().RefusedAsync(client, RefusedOperation(http), HubErrorKind.ResourceExhausted,
+                    http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()).ConfigureAwait(false);
                 http.Response.Headers.RetryAfter = "1";
                 await Rejections.WriteAsync(http, 8, "RESOURCE_EXHAUSTED", StatusCodes.Status429TooManyRequests,
                     client is null ? "rate limit of unauthenticated callers exceeded; retry later" : $"rate limit of client {client} exceeded; retry later").ConfigureAwait(false);
@@ -62,6 +64,22 @@ public static class HubSecurity
             https.AllowAnyClientCertificate();
         }));
         return builder;
+    }
+
+    /// <summary>
+    /// The operation a request over the rate limit asked for, before any endpoint read it: <c>Service/Method</c> from a gRPC
+    /// path, or from a SOAPAction (<c>…/LookupService/GetEnterprise</c>); else the request path.
+    /// </summary>
+    private static string RefusedOperation(HttpContext http)
+    {
+        if (http.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return HubClaims.OperationOfGrpcMethod(http.Request.Path.Value ?? "");
+        }
+
+        var action = http.Request.Headers["SOAPAction"].ToString().Trim('"');
+        var parts = action.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 2 ? $"{parts[^2]}/{parts[^1]}" : http.Request.Path.Value ?? "";
     }
 
     /// <summary>

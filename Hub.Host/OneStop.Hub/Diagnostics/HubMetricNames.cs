@@ -13,6 +13,9 @@ public static class HubMetricNames
     /// <summary>Counter: lookups answered; tags operation, upstream, outcome.</summary>
     public const string Lookups = "onestop.lookups";
 
+    /// <summary>Counter: every exchange recorded (lookups, publishes, admin calls, refusals); tags operation, outcome (<see cref="Evidence.ExchangeOutcome"/>).</summary>
+    public const string Exchanges = "onestop.exchanges";
+
     /// <summary>Histogram (s): lookup time including the upstream call; tags operation, upstream, outcome.</summary>
     public const string LookupDuration = "onestop.lookup.duration";
 

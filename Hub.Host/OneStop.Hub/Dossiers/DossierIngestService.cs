@@ -17,7 +17,7 @@ public sealed record PublishResult(string EventId, bool Duplicate);
 /// log (keyed by ma_ho_so), and only then answer. Transports (gRPC, SOAP) translate and call this.
 /// </summary>
 public sealed partial class DossierIngestService(
-    IDossierEventLog log, IAccessPolicy access, TimeProvider time, IEvidenceRecorder evidence, ICallerAccessor caller, ILogger<DossierIngestService> logger)
+    IDossierEventLog log, IAccessPolicy access, TimeProvider time, Exchanges exchanges, ICallerAccessor caller, ILogger<DossierIngestService> logger)
 {
     /// <summary>The hub's event id: the same for the same client and client_event_id, so a retry keeps its id.</summary>
     public static string EventIdFor(string client, string clientEventId)
@@ -31,7 +31,7 @@ public sealed partial class DossierIngestService(
     {
         ArgumentNullException.ThrowIfNull(published);
         var client = caller.ClientId ?? "anonymous";
-        var outcome = "internal";
+        var outcome = ExchangeOutcome.Internal;
         var e = published with { Client = client, EventId = "", AcceptedAt = time.GetUtcNow() };
         try
         {
@@ -49,23 +49,18 @@ public sealed partial class DossierIngestService(
             }
 
             await log.AppendAsync(e, cancellationToken).ConfigureAwait(false);
-            outcome = "ok";
+            outcome = ExchangeOutcome.Ok;
             LogAccepted(e.MaHoSo, e.TrangThaiHoSo, e.EventId);
             return new PublishResult(e.EventId, false);
         }
         catch (HubException ex)
         {
-            outcome = ex.Kind switch
-            {
-                HubErrorKind.InvalidArgument => "invalid_argument",
-                HubErrorKind.PermissionDenied => "permission_denied",
-                _ => "unavailable",
-            };
+            outcome = ExchangeOutcome.Of(ex.Kind);
             throw;
         }
         finally
         {
-            await evidence.RecordAsync(new ExchangeRecord
+            await exchanges.RecordAsync(new ExchangeRecord
             {
                 Client = client,
                 Operation = "DossierService/PublishEvent",
@@ -74,7 +69,7 @@ public sealed partial class DossierIngestService(
                 RequestDigest = ExchangeRecord.Digest(JsonSerializer.SerializeToUtf8Bytes(published, CanonicalJson.Default.DossierEvent)),
                 RequestId = e.EventId.Length > 0 ? e.EventId : null,
                 MaHoSo = e.MaHoSo,
-            }, CancellationToken.None).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         }
     }
 

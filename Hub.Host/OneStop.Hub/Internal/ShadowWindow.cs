@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using OneStop.Hub.Mappings;
@@ -13,11 +16,14 @@ namespace OneStop.Hub.Internal;
 /// the engine was given them (the mapping source makes the catalog in force report every input here). Each input is
 /// sealed with AES-GCM under a 256-bit key drawn when the process starts and held nowhere else, with the mapping id
 /// as associated data: the window is unreadable outside this process and gone when it ends. Nothing here logs.
+/// Every lookup passes through <see cref="Observe"/> twice (request and reply mapping), so it writes the input's UTF-8
+/// JSON straight into a per-thread buffer (no string, no escaping of Vietnamese text: the bytes are only parsed back)
+/// and seals it with a per-thread AES-GCM instance, instead of a string, a byte copy and a new cipher per input.
 /// An input the window already holds (the same bytes for the same mapping, e.g. a delivery retried after a timeout
 /// maps the same event again) is kept once: a shadow run replays traffic, not the hub's retries. Repeats are recognised
 /// by an HMAC under a second per-process key, so the digest says nothing outside the process either.
 /// </summary>
-internal sealed class ShadowWindow : IMappingInputObserver
+internal sealed class ShadowWindow : IMappingInputObserver, IDisposable
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
@@ -29,6 +35,7 @@ internal sealed class ShadowWindow : IMappingInputObserver
     private readonly byte[] _noncePrefix = RandomNumberGenerator.GetBytes(4);
     private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly ThreadLocal<AesGcm> _sealer;
     private long _counter;
     private long _skipped;
 
@@ -37,7 +44,16 @@ internal sealed class ShadowWindow : IMappingInputObserver
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _time = time;
+        _sealer = new ThreadLocal<AesGcm>(() => new AesGcm(_key, TagSize));
     }
+
+    private static readonly JsonWriterOptions Unescaped = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? s_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? s_writer;
 
     public ShadowOptions Options => _options;
 
@@ -52,34 +68,48 @@ internal sealed class ShadowWindow : IMappingInputObserver
             return;
         }
 
-        var plain = Encoding.UTF8.GetBytes(source.ToJsonString());
-        if (plain.Length > _options.MaxInputBytes)
+        var buffer = s_buffer ??= new ArrayBufferWriter<byte>(4096);
+        var writer = s_writer ??= new Utf8JsonWriter(buffer, Unescaped);
+        writer.Reset(buffer);
+        byte[] cipher;
+        string digest;
+        var nonce = new byte[NonceSize];
+        var tag = new byte[TagSize];
+        try
         {
-            Interlocked.Increment(ref _skipped);
-            return;
-        }
-
-        var digest = Convert.ToBase64String(HMACSHA256.HashData(_digestKey, plain));
-        lock (_gate)
-        {
-            if (_windows.TryGetValue(mapping.Id, out var held) && held.Digests.Contains(digest))
+            source.WriteTo(writer);
+            writer.Flush();
+            var plain = buffer.WrittenSpan;
+            if (plain.Length > _options.MaxInputBytes)
             {
-                CryptographicOperations.ZeroMemory(plain);
+                Interlocked.Increment(ref _skipped);
                 return;
+            }
+
+            digest = Convert.ToBase64String(HMACSHA256.HashData(_digestKey, plain));
+            lock (_gate)
+            {
+                if (_windows.TryGetValue(mapping.Id, out var held) && held.Digests.Contains(digest))
+                {
+                    return;
+                }
+            }
+
+            _noncePrefix.CopyTo(nonce, 0);
+            BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), Interlocked.Increment(ref _counter)); // unique under this key
+            cipher = new byte[plain.Length];
+            _sealer.Value!.Encrypt(nonce, plain, cipher, tag, Encoding.UTF8.GetBytes(mapping.Id));
+        }
+        finally
+        {
+            buffer.Clear(); // zeroes the plain text
+            if (buffer.Capacity > 1 << 20)
+            {
+                s_buffer = null; // a rare large input does not keep its buffer
+                s_writer = null;
             }
         }
 
-        var nonce = new byte[NonceSize];
-        _noncePrefix.CopyTo(nonce, 0);
-        BinaryPrimitives.WriteInt64BigEndian(nonce.AsSpan(4), Interlocked.Increment(ref _counter)); // unique under this key
-        var cipher = new byte[plain.Length];
-        var tag = new byte[TagSize];
-        using (var aes = new AesGcm(_key, TagSize))
-        {
-            aes.Encrypt(nonce, plain, cipher, tag, Encoding.UTF8.GetBytes(mapping.Id));
-        }
-
-        CryptographicOperations.ZeroMemory(plain);
         var now = _time.GetUtcNow();
         lock (_gate)
         {
@@ -162,6 +192,8 @@ internal sealed class ShadowWindow : IMappingInputObserver
             }
         }
     }
+
+    public void Dispose() => _sealer.Dispose();
 
     private sealed record Sealed(DateTimeOffset At, byte[] Nonce, byte[] Cipher, byte[] Tag, string Digest);
 

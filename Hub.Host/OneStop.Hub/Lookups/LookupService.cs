@@ -24,7 +24,7 @@ public sealed partial class LookupService
 
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
-    private readonly IEvidenceRecorder _evidence;
+    private readonly Exchanges _exchanges;
     private readonly ICallerAccessor _caller;
     private readonly IAccessPolicy _access;
     private readonly ILogger<LookupService> _logger;
@@ -32,12 +32,12 @@ public sealed partial class LookupService
     private readonly Histogram<double> _duration;
 
     public LookupService(
-        IServiceProvider services, TimeProvider time, IEvidenceRecorder evidence, ICallerAccessor caller, IAccessPolicy access, ILogger<LookupService> logger, IMeterFactory meters)
+        IServiceProvider services, TimeProvider time, Exchanges exchanges, ICallerAccessor caller, IAccessPolicy access, ILogger<LookupService> logger, IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _services = services;
         _time = time;
-        _evidence = evidence;
+        _exchanges = exchanges;
         _caller = caller;
         _access = access;
         _logger = logger;
@@ -105,7 +105,7 @@ public sealed partial class LookupService
         var requestId = Guid.CreateVersion7(_time.GetUtcNow()).ToString("N");
         var started = _time.GetTimestamp();
         var context = lookup.Context(query);
-        var outcome = "internal";
+        var outcome = ExchangeOutcome.Internal;
         string? mappingVersion = null;
         string? responseDigest = null;
         try
@@ -125,7 +125,7 @@ public sealed partial class LookupService
             }
 
             responseDigest = ExchangeRecord.Digest(JsonSerializer.SerializeToUtf8Bytes(reply.Record, lookup.RecordType));
-            outcome = "ok";
+            outcome = ExchangeOutcome.Ok;
             return new LookupResult<TRecord>(reply.Record, new LookupMeta
             {
                 MaYeuCau = requestId,
@@ -135,25 +135,25 @@ public sealed partial class LookupService
         }
         catch (HubException e)
         {
-            outcome = Outcome(e.Kind);
+            outcome = ExchangeOutcome.Of(e.Kind);
             throw;
         }
         catch (UpstreamException e)
         {
             var kind = Translate(e.Failure);
-            outcome = Outcome(kind);
+            outcome = ExchangeOutcome.Of(kind);
             throw new HubException(kind, e.Message, upstream: e.Upstream, inner: e);
         }
         catch (MappingException e)
         {
             // The request mapping could not build the upstream request from what the caller sent (reply mappings
             // fail as malformed replies inside the adapter). The message names mapping, field and rule, never a value.
-            outcome = Outcome(HubErrorKind.InvalidArgument);
+            outcome = ExchangeOutcome.Of(HubErrorKind.InvalidArgument);
             throw new HubException(HubErrorKind.InvalidArgument, e.Message, field: "request", inner: e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            outcome = "cancelled";
+            outcome = ExchangeOutcome.Cancelled;
             throw;
         }
         finally
@@ -163,7 +163,7 @@ public sealed partial class LookupService
             _lookups.Add(1, tags);
             _duration.Record(elapsed.TotalSeconds, tags);
             LogLookup(lookup.Operation, upstream, PersonalData.MaskId(lookup.Subject(query)), outcome, requestId, elapsed.TotalMilliseconds);
-            await _evidence.RecordAsync(new ExchangeRecord
+            await _exchanges.RecordAsync(new ExchangeRecord
             {
                 Client = _caller.ClientId ?? "anonymous",
                 Operation = $"LookupService/{lookup.Operation}",
@@ -176,7 +176,7 @@ public sealed partial class LookupService
                 MappingVersion = mappingVersion,
                 Upstream = upstream,
                 RequestId = requestId,
-            }, CancellationToken.None).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         }
     }
 
@@ -186,20 +186,6 @@ public sealed partial class LookupService
         UpstreamFailure.MalformedReply => HubErrorKind.UpstreamMalformed,
         UpstreamFailure.Rejected => HubErrorKind.UpstreamRejected,
         _ => HubErrorKind.Unavailable,
-    };
-
-    private static string Outcome(HubErrorKind kind) => kind switch
-    {
-        HubErrorKind.InvalidArgument => "invalid_argument",
-        HubErrorKind.NotFound => "not_found",
-        HubErrorKind.Unavailable => "unavailable",
-        HubErrorKind.Timeout => "timeout",
-        HubErrorKind.UpstreamMalformed => "upstream_malformed",
-        HubErrorKind.UpstreamRejected => "upstream_rejected",
-        HubErrorKind.Unauthenticated => "unauthenticated",
-        HubErrorKind.PermissionDenied => "permission_denied",
-        HubErrorKind.ResourceExhausted => "resource_exhausted",
-        _ => "error",
     };
 
     [LoggerMessage(Level = LogLevel.Information,

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using OneStop.Grpc.V1;
+using OneStop.Mocks;
+using OneStop.Testing;
+
+namespace OneStop.Benchmarks;
+
+/// <summary>
+/// Issue 15's lookup benchmark: the same business lookup by MST (GetEnterprise), directly against the business fake
+/// (the request the business adapter sends, with the same token) and through the hub over gRPC and over SOAP, at 1
+/// and 64 concurrent callers, all in one run. Kafka runs in its own process (librdkafka's mock cluster inside kcat),
+/// the hub in another (Production environment, its shipped appsettings.json, pointed at the fakes and at that Kafka),
+/// the fakes and the callers in this one. Each cell is bounded in count and time. Prints req/s, p50, p99, the hub's
+/// CPU per request and its RSS, and ends with <c>lookup: hub/direct throughput ratio X.XX</c> (gRPC at 64 callers).
+/// Run: <c>dotnet run -c Release --project tests/OneStop.Benchmarks -- lookup [requests per cell] [seconds per cell] [KEY=VALUE hub setting …]</c>.
+/// </summary>
+internal static class LookupBenchmark
+{
+    private static readonly int[] Callers = [1, 64];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var numbers = args.Skip(1).Where(a => !a.Contains('=', StringComparison.Ordinal)).ToArray();
+        var requests = numbers.Length > 0 ? int.Parse(numbers[0], CultureInfo.InvariantCulture) : 20_000;
+        var seconds = numbers.Length > 1 ? double.Parse(numbers[1], CultureInfo.InvariantCulture) : 15;
+        var limit = new Limit(requests, TimeSpan.FromSeconds(seconds));
+
+        using var kafka = KcatCluster.Start();
+        await using var systems = await TestSystems.StartAsync();
+        var business = systems.National.Business;
+        var msts = business.Data.Businesses.Select(b => b.MaSoDoanhNghiep).ToArray();
+
+        var settings = systems.Settings();
+        settings["DOTNET_ENVIRONMENT"] = "Production";
+        settings["ASPNETCORE_ENVIRONMENT"] = "Production";
+        settings["Kafka:BootstrapServers"] = kafka.BootstrapServers;
+        // Measure the hub, not the per-client rate limit (Production's demo client allows 200/s).
+        settings["Security:RateLimit:PermitsPerPeriod"] = "1000000";
+        settings["Security:RateLimit:Burst"] = "1000000";
+        foreach (var extra in args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal)))
+        {
+            var at = extra.IndexOf('=', StringComparison.Ordinal);
+            settings[extra[..at]] = extra[(at + 1)..];
+        }
+
+        await using var hub = new HubProcess(settings);
+        await hub.StartAsync(CancellationToken.None);
+        var pid = hub.ProcessId ?? throw new InvalidOperationException("hub process has no id");
+        Console.WriteLine($"lookup: hub process {pid} (Production), Kafka {kafka.BootstrapServers}, business fake {business.Url}");
+
+        using var direct = new HttpClient { BaseAddress = business.Url };
+        direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(direct));
+        using var soap = new HttpClient { BaseAddress = hub.HttpAddress };
+        soap.DefaultRequestHeaders.Add("x-api-key", ClientCalls.DemoKey);
+        var grpc = new LookupService.LookupServiceClient(hub.Grpc.WithApiKey());
+
+        var paths = new (string Name, bool Hub, Func<string, Task> Call)[]
+        {
+            ("direct HTTP to the business fake", false, mst => DirectAsync(direct, mst)),
+            ("through the hub, gRPC", true, mst => GrpcAsync(grpc, mst)),
+            ("through the hub, SOAP", true, mst => SoapAsync(soap, mst)),
+        };
+
+        // Warm-up: JIT, connections, tokens, the evidence writer, on every path.
+        foreach (var path in paths)
+        {
+            await DriveAsync(path.Call, msts, 8, new Limit(500, TimeSpan.FromSeconds(30)));
+        }
+
+        var results = new List<(string Path, int Callers, Result Result)>();
+        foreach (var callers in Callers)
+        {
+            foreach (var path in paths)
+            {
+                var cpuBefore = path.Hub ? CpuSeconds(pid) : 0;
+                var result = await DriveAsync(path.Call, msts, callers, limit);
+                if (path.Hub)
+                {
+                    result = result with { HubCpuMsPerRequest = (CpuSeconds(pid) - cpuBefore) * 1000 / result.Count };
+                }
+
+                results.Add((path.Name, callers, result));
+                Console.WriteLine($"lookup: {path.Name}, {callers} caller(s): {result.Count} requests, {result.PerSecond:0} req/s");
+            }
+        }
+
+        var rss = StateBenchmark.RssMb(pid);
+        var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
+        Console.WriteLine();
+        Console.WriteLine($"lookup benchmark: GetEnterprise by MST over {msts.Length} businesses, {Environment.ProcessorCount} cores, " +
+            $"load average {string.Join(' ', load)} (shared machine), each cell ≤ {limit.Requests:N0} requests and ≤ {limit.Time.TotalSeconds:0} s");
+        Console.WriteLine("| path | callers | requests | req/s | p50 ms | p99 ms | hub CPU ms/request |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var (path, callers, r) in results)
+        {
+            var cpu = double.IsNaN(r.HubCpuMsPerRequest) ? "" : r.HubCpuMsPerRequest.ToString("0.00", CultureInfo.InvariantCulture);
+            Console.WriteLine($"| {path} | {callers} | {r.Count:N0} | {r.PerSecond:N0} | {r.P50:0.00} | {r.P99:0.00} | {cpu} |");
+        }
+
+        Result Find(string prefix, int callers) => results.First(x => x.Path.EndsWith(prefix, StringComparison.Ordinal) && x.Callers == callers).Result;
+        var baseline1 = results.First(x => !paths.First(p => p.Name == x.Path).Hub && x.Callers == 1).Result;
+        var baseline64 = results.First(x => !paths.First(p => p.Name == x.Path).Hub && x.Callers == 64).Result;
+        Console.WriteLine($"lookup: hub RSS after the run {rss:0} MB");
+        Console.WriteLine($"lookup: added p50 at 1 caller: gRPC {Find("gRPC", 1).P50 - baseline1.P50:0.00} ms, SOAP {Find("SOAP", 1).P50 - baseline1.P50:0.00} ms");
+        Console.WriteLine($"lookup: SOAP hub/direct throughput ratio at 64 callers {Find("SOAP", 64).PerSecond / baseline64.PerSecond:0.00}");
+        Console.WriteLine($"lookup: hub/direct throughput ratio {Find("gRPC", 64).PerSecond / baseline64.PerSecond:0.00}");
+        return 0;
+    }
+
+    private sealed record Limit(int Requests, TimeSpan Time);
+
+    private sealed record Result(int Count, double PerSecond, double P50, double P99, double HubCpuMsPerRequest = double.NaN);
+
+    /// <summary>Closed loop: <paramref name="callers"/> callers, each sending its next request when the last answered.</summary>
+    private static async Task<Result> DriveAsync(Func<string, Task> call, string[] msts, int callers, Limit limit)
+    {
+        var latencies = new double[limit.Requests];
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        var deadline = limit.Time;
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while (clock.Elapsed < deadline && (i = Interlocked.Increment(ref next)) < limit.Requests)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await call(msts[i % msts.Length]);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        })));
+        clock.Stop();
+        var sorted = latencies.Where(l => l > 0).Order().ToArray(); // the requests that were sent (and answered)
+        return new Result(sorted.Length, sorted.Length / clock.Elapsed.TotalSeconds, sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]);
+    }
+
+    /// <summary>What the business adapter sends: GET with the MST as <c>msdn</c> and the bearer token.</summary>
+    private static async Task DirectAsync(HttpClient http, string mst)
+    {
+        using var response = await http.GetAsync(new Uri($"/api/doanhnghiep/chiTietDoanhNghiep?msdn={mst}", UriKind.Relative));
+        var body = await response.Content.ReadAsByteArrayAsync();
+        if (!response.IsSuccessStatusCode || body.Length < 50)
+        {
+            throw new InvalidOperationException($"business fake answered {(int)response.StatusCode}");
+        }
+    }
+
+    private static async Task GrpcAsync(LookupService.LookupServiceClient client, string mst)
+    {
+        var reply = await client.GetEnterpriseAsync(new GetEnterpriseRequest { MaSoDoanhNghiep = mst });
+        if (reply.DoanhNghiep.MaSoDoanhNghiep != mst)
+        {
+            throw new InvalidOperationException("gRPC answered another business");
+        }
+    }
+
+    private static async Task SoapAsync(HttpClient http, string mst)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/soap/lookup", UriKind.Relative))
+        {
+            Content = new StringContent(
+                $"""<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetEnterprise xmlns="http://onestop.lgsp/lookup/v1"><request><MaSoDoanhNghiep>{mst}</MaSoDoanhNghiep></request></GetEnterprise></s:Body></s:Envelope>""",
+                Encoding.UTF8, "text/xml"),
+        };
+        request.Headers.Add("SOAPAction", "\"http://onestop.lgsp/lookup/v1/LookupService/GetEnterprise\"");
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode || !body.Contains(mst, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"SOAP answered {(int)response.StatusCode}: {body[..Math.Min(300, body.Length)]}");
+        }
+    }
+
+    private static async Task<string> TokenAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/token")
+        {
+            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("grant_type", "client_credentials")]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{MockServer.DemoClientId}:{MockServer.DemoClientSecret}")));
+        using var response = await http.SendAsync(request);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>User + system CPU time of a process so far (/proc/pid/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+}
