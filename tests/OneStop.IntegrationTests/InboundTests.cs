@@ -312,5 +312,20 @@ public sealed class InboundTests(InboundFixture fixture) : IClassFixture<Inbound
         tracking.Select(t => t.Stage).ShouldBe(["created", "picked_up", "in_transit"]);
         tracking.ShouldAllBe(t => t.PostOffice.Length > 0 && t.EventTime.Length > 0);
         messages.ShouldAllBe(m => m.Agency == agency && m.Source == "postal");
+
+        // The same entries show in the dossier's trail (admin API, and so the REST and CLI trail), after its events.
+        postal.AdvanceTracking();
+        var admin = new AdminService.AdminServiceClient(fixture.Hub.Grpc.WithApiKey());
+        var trail = await Eventually.Until(
+            () => admin.GetDossierTrailAsync(new GetDossierTrailRequest { MaHoSo = maHoSo }, cancellationToken: Ct).ResponseAsync,
+            t => t.PostalTracking.Count == 4, "the trail lists the four tracking entries", Wait);
+        trail.Events.Select(e => e.TrangThaiHoSo).ShouldBe([9]);
+        trail.PostalTracking.Select(t => t.Stage).ShouldBe(["created", "picked_up", "in_transit", "delivered"]);
+        trail.PostalTracking.Select(t => t.TrackingId).ShouldBeInOrder();
+        foreach (var t in trail.PostalTracking)
+        {
+            t.PostOffice.ShouldNotBeNullOrEmpty();
+            DateTimeOffset.TryParse(t.EventTime, System.Globalization.CultureInfo.InvariantCulture, out var _).ShouldBeTrue(t.EventTime);
+        }
     }
 }

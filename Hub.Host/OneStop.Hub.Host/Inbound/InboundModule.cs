@@ -33,6 +33,7 @@ public static class InboundModule
         services.TryAddSingleton<InboundPuller>();
         services.TryAddSingleton<InboundDeliveryService>();
         services.TryAddSingleton<PostalTrackingPoller>();
+        services.TryAddSingleton<IPostalTrackingTrail>(sp => sp.GetRequiredService<PostalTrackingPoller>());
         services.AddKafkaInbound();
 
         var inbound = builder.Configuration.GetSection("Inbound").Get<InboundOptions>() ?? new InboundOptions();
