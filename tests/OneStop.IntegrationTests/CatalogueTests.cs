@@ -99,6 +99,24 @@ public sealed class CatalogueTests(CatalogueFixture fixture) : IClassFixture<Cat
         again["result"]!.AsArray().Single()!["status"]!.GetValue<string>().ShouldBe("accepted");
     }
 
+    [Fact]
+    public async Task With_Enforce_on_a_published_event_of_an_unknown_procedure_is_INVALID_ARGUMENT_naming_ma_tthc()
+    {
+        await Eventually.Until(
+            () => Client.ListAgenciesAsync(new ListAgenciesRequest(), cancellationToken: Ct).ResponseAsync,
+            r => r.Agencies.Count > 0, "the catalogue is loaded", Wait);
+        var dossiers = new DossierService.DossierServiceClient(fixture.Hub.Grpc.WithApiKey());
+        var known = DossierRoutingTests.Event("000.00.01.H56-261126-0101", 1, "catalogue-known");
+        (await dossiers.PublishEventAsync(known, cancellationToken: Ct)).EventId.ShouldNotBeNullOrEmpty();
+
+        var unknown = DossierRoutingTests.Event("000.00.01.H56-261126-0102", 1, "catalogue-unknown");
+        unknown.MaTthc = "8.888888.000.00.00.H56";
+        var refused = await Should.ThrowAsync<RpcException>(dossiers.PublishEventAsync(unknown, cancellationToken: Ct).ResponseAsync);
+        refused.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        refused.Status.Detail.ShouldStartWith("ma_tthc: is not in the national portal's procedure catalogue");
+        refused.Status.Detail.ShouldNotContain("8.888888");
+    }
+
     private async Task<JsonObject> PushAsync(params JsonNode[] items)
     {
         using var http = fixture.Hub.CreateHttpClient();

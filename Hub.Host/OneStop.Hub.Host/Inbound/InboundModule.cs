@@ -31,6 +31,7 @@ public static class InboundModule
             .ValidateOnStart();
         services.AddOptions<CatalogueOptions>().BindConfiguration("Catalogue").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<InboundCatalogue>();
+        services.AddSingleton<IProcedureCatalogue>(sp => sp.GetRequiredService<InboundCatalogue>());
         services.TryAddSingleton<IAttachmentStore, FileAttachmentStore>();
         services.TryAddSingleton<InboundIntake>();
         services.TryAddSingleton<InboundPuller>();

@@ -34,16 +34,24 @@ public sealed record CatalogueAgency(string MaCoQuan, string TenCoQuan);
 /// <summary>When the catalogue was last loaded, and how much it held.</summary>
 public sealed record CatalogueLoad(DateTimeOffset LoadedAt, int Procedures, int Agencies);
 
+/// <summary>Whether a procedure code may be used: the catalogue the hub enforces (none when <c>Catalogue:Enforce</c> is off).</summary>
+public interface IProcedureCatalogue
+{
+    /// <summary>False only when the catalogue is enforced, loaded, and lacks <paramref name="maTthc"/>.</summary>
+    bool Allows(string maTthc);
+}
+
 /// <summary>
 /// The portal's catalogue of procedures and agencies, kept in compacted state tables (<c>catalogue-procedures</c>,
 /// <c>catalogue-agencies</c>, keyed by code; <c>catalogue-meta</c> holds the last load): read from the portal by a
 /// scheduled job on one instance, answered from the local state store on every instance. With
-/// <see cref="CatalogueOptions.Enforce"/> on, inbound dossiers whose MaTTHC or DonViXuLy it lacks are refused.
+/// <see cref="CatalogueOptions.Enforce"/> on, inbound dossiers whose MaTTHC or DonViXuLy it lacks are refused, and so
+/// are published dossier events whose ma_tthc it lacks.
 /// A listing that comes back empty is refused (the previous catalogue stays).
 /// </summary>
 public sealed partial class InboundCatalogue(
     IPortalInboundClient portal, IInboundState state, IOptions<CatalogueOptions> options, TimeProvider time, IEvidenceRecorder evidence,
-    ILogger<InboundCatalogue> logger)
+    ILogger<InboundCatalogue> logger) : IProcedureCatalogue
 {
     public const string ProcedureTable = "catalogue-procedures";
     public const string AgencyTable = "catalogue-agencies";
@@ -71,6 +79,8 @@ public sealed partial class InboundCatalogue(
 
     public IReadOnlyList<CatalogueAgency> ListAgencies() =>
         [.. state.Scan(AgencyTable).Select(e => JsonSerializer.Deserialize(e.Value, CatalogueJson.Default.CatalogueAgency)!).OrderBy(a => a.MaCoQuan, StringComparer.Ordinal)];
+
+    public bool Allows(string maTthc) => !options.Value.Enforce || LastLoad is null || GetProcedure(maTthc) is not null;
 
     /// <summary>
     /// What an inbound dossier breaks against the catalogue: nothing unless <see cref="CatalogueOptions.Enforce"/> is on
