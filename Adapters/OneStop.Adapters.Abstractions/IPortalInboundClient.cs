@@ -13,4 +13,10 @@ public interface IPortalInboundClient
 
     /// <summary><c>LayTaiLieuHoSo {duongdanteptin}</c>: the file's bytes.</summary>
     Task<byte[]> FileAsync(string agency, string path, CancellationToken cancellationToken);
+
+    /// <summary><c>LayDanhSachTTHC</c>: the procedure catalogue, entries as the portal lists them (<c>MaTTHC</c>, <c>TenTTHC</c>, …).</summary>
+    Task<IReadOnlyList<JsonObject>> ProceduresAsync(CancellationToken cancellationToken);
+
+    /// <summary><c>LayDanhMucCoQuan</c>: the agency catalogue, entries as the portal lists them (<c>MaCoQuan</c>, <c>TenCoQuan</c>).</summary>
+    Task<IReadOnlyList<JsonObject>> AgenciesAsync(CancellationToken cancellationToken);
 }

@@ -65,11 +65,29 @@ internal sealed class PortalInboundClient([FromKeyedServices(NationalPortalRegis
         }
     }
 
-    private Task<JsonObject> CallAsync(string service, string agency, Action<JsonObject> fill, CancellationToken ct) =>
+    public Task<IReadOnlyList<JsonObject>> ProceduresAsync(CancellationToken cancellationToken) => CatalogueAsync("LayDanhSachTTHC", cancellationToken);
+
+    public Task<IReadOnlyList<JsonObject>> AgenciesAsync(CancellationToken cancellationToken) => CatalogueAsync("LayDanhMucCoQuan", cancellationToken);
+
+    /// <summary>A catalogue list: <c>{result:[…]}</c> or <c>{data:[…]}</c>, every entry an object.</summary>
+    private async Task<IReadOnlyList<JsonObject>> CatalogueAsync(string service, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(service, null, _ => { }, cancellationToken).ConfigureAwait(false);
+        var list = reply["data"] is JsonArray ? Array(reply, "data", service) : Array(reply, "result", service);
+        return [.. list.Select(e => e as JsonObject ?? throw new UpstreamException(Upstream, UpstreamFailure.MalformedReply, $"{service}: an entry is not an object"))];
+    }
+
+    private Task<JsonObject> CallAsync(string service, string? agency, Action<JsonObject> fill, CancellationToken ct) =>
         upstream.CallJsonAsync(
             session =>
             {
-                var body = new JsonObject { ["session"] = session, ["service"] = service, ["donViXuLy"] = agency, ["madonvi"] = agency };
+                var body = new JsonObject { ["session"] = session, ["service"] = service };
+                if (agency is not null)
+                {
+                    body["donViXuLy"] = agency;
+                    body["madonvi"] = agency;
+                }
+
                 fill(body);
                 return UpstreamRequests.PostJson(Endpoint, body);
             },

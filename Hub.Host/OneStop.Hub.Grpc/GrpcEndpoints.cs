@@ -54,6 +54,7 @@ public static class GrpcEndpoints
         app.MapGrpcService<GenericLookupGrpcService>();
         app.MapGrpcService<MappingAdminGrpcService>();
         app.MapGrpcService<InboundGrpcService>();
+        app.MapGrpcService<CatalogueGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;

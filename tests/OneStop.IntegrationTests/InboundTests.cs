@@ -220,6 +220,31 @@ public sealed class InboundTests(InboundFixture fixture) : IClassFixture<Inbound
         }
 
         fixture.Hub.Services.GetRequiredService<InboundPuller>().Cursor(InboundFixture.PulledA).ShouldNotBeNull();
+
+        // The subscriber fetches a file through the hub by the message's delivery id and the file's digest.
+        var message = received[0];
+        var file = message.Dossier.TaiLieuNop[0];
+        using var download = Client(ClientCalls.DemoKey).GetAttachment(new GetAttachmentRequest { DeliveryId = message.DeliveryId, Sha256 = file.Sha256 }, cancellationToken: Ct);
+        var chunks = new List<AttachmentChunk>();
+        await foreach (var chunk in download.ResponseStream.ReadAllAsync(Ct))
+        {
+            chunks.Add(chunk);
+        }
+
+        chunks.SelectMany(c => c.Data.ToByteArray()).ToArray().ShouldBe(PortalMock.FileContent(file.DuongDanTaiTepTin));
+        chunks[0].TenTepDinhKem.ShouldBe(file.TenTepDinhKem);
+        chunks[0].SizeBytes.ShouldBe(file.SizeBytes);
+
+        async Task<StatusCode> RefusedAsync(string key, string deliveryId, string sha256)
+        {
+            using var call = Client(key).GetAttachment(new GetAttachmentRequest { DeliveryId = deliveryId, Sha256 = sha256 }, cancellationToken: Ct);
+            var e = await Should.ThrowAsync<RpcException>(async () => await call.ResponseStream.MoveNext(Ct));
+            return e.StatusCode;
+        }
+
+        (await RefusedAsync(InboundFixture.AgencyOneKey, message.DeliveryId, file.Sha256)).ShouldBe(StatusCode.PermissionDenied, "only the agency's owner may fetch its files");
+        (await RefusedAsync(ClientCalls.DemoKey, message.DeliveryId, new string('0', 64))).ShouldBe(StatusCode.NotFound, "only files the message carries");
+        (await RefusedAsync(ClientCalls.DemoKey, message.DeliveryId, "not-a-digest")).ShouldBe(StatusCode.InvalidArgument);
     }
 
     [Fact]
@@ -334,5 +359,20 @@ public sealed class InboundTests(InboundFixture fixture) : IClassFixture<Inbound
         tracking.Select(t => t.Stage).ShouldBe(["created", "picked_up", "in_transit"]);
         tracking.ShouldAllBe(t => t.PostOffice.Length > 0 && t.EventTime.Length > 0);
         messages.ShouldAllBe(m => m.Agency == agency && m.Source == "postal");
+
+        // The same entries show in the dossier's trail (admin API, and so the REST and CLI trail), after its events.
+        postal.AdvanceTracking();
+        var admin = new AdminService.AdminServiceClient(fixture.Hub.Grpc.WithApiKey());
+        var trail = await Eventually.Until(
+            () => admin.GetDossierTrailAsync(new GetDossierTrailRequest { MaHoSo = maHoSo }, cancellationToken: Ct).ResponseAsync,
+            t => t.PostalTracking.Count == 4, "the trail lists the four tracking entries", Wait);
+        trail.Events.Select(e => e.TrangThaiHoSo).ShouldBe([9]);
+        trail.PostalTracking.Select(t => t.Stage).ShouldBe(["created", "picked_up", "in_transit", "delivered"]);
+        trail.PostalTracking.Select(t => t.TrackingId).ShouldBeInOrder();
+        foreach (var t in trail.PostalTracking)
+        {
+            t.PostOffice.ShouldNotBeNullOrEmpty();
+            DateTimeOffset.TryParse(t.EventTime, System.Globalization.CultureInfo.InvariantCulture, out var _).ShouldBeTrue(t.EventTime);
+        }
     }
 }

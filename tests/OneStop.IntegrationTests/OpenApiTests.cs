@@ -33,6 +33,7 @@ public sealed partial class OpenApiTests(RestFixture fixture) : IClassFixture<Re
         ["ma_ho_so"] = "000.00.01.H56-261127-0042",
         ["destination"] = "emc",
         ["upstream"] = "civil-status",
+        ["ma_tthc"] = "1.001234.000.00.00.H56",
     };
 
     [Fact]

@@ -41,6 +41,14 @@ public static class DossierCommands
                     e.EventId, e.Client, e.TrangThaiHoSo.ToString(System.Globalization.CultureInfo.InvariantCulture), e.AcceptedAt,
                     d.Destination, State(d.State), Dash(d.UpdatedAt), Dash(d.LastError),
                 ]))).ConfigureAwait(false);
+            if (trail.PostalTracking.Count > 0)
+            {
+                await output.WriteLineAsync($"postal tracking: {trail.PostalTracking.Count} entr{(trail.PostalTracking.Count == 1 ? "y" : "ies")}").ConfigureAwait(false);
+                await HubCall.WriteTableAsync(output, ["STAGE", "TIME", "POST OFFICE", "ITEM", "MESSAGE"],
+                    trail.PostalTracking.Select(t => (IReadOnlyList<string>)[t.Stage, Dash(t.EventTime), Dash(t.PostOffice), Dash(t.ItemCode), Dash(t.StatusMessage)]))
+                    .ConfigureAwait(false);
+            }
+
             return 0;
         });
         return command;

@@ -4,11 +4,12 @@ using OneStop.Grpc.V1;
 using Proto = OneStop.Grpc.V1;
 using OneStop.Hub.Dossiers;
 using OneStop.Hub.Evidence;
+using OneStop.Hub.Inbound;
 
 namespace OneStop.Hub.Grpc.Internal;
 
 /// <summary>onestop.v1.AdminService: dossier trails, parked deliveries and replays.</summary>
-internal sealed class AdminGrpcService(IDossierAdmin admin, ICallerAccessor caller) : AdminService.AdminServiceBase
+internal sealed class AdminGrpcService(IDossierAdmin admin, ICallerAccessor caller, IEnumerable<IPostalTrackingTrail> postal) : AdminService.AdminServiceBase
 {
     public override Task<Proto.DossierTrail> GetDossierTrail(GetDossierTrailRequest request, ServerCallContext context)
     {
@@ -31,6 +32,11 @@ internal sealed class AdminGrpcService(IDossierAdmin admin, ICallerAccessor call
                 Destination = d.Destination, State = ToProto(d.Status), LastError = d.LastError ?? "", UpdatedAt = d.UpdatedAt is { } u ? Iso(u) : "",
             }));
             return item;
+        }));
+        reply.PostalTracking.AddRange(postal.SelectMany(p => p.TrailOf(trail.MaHoSo)).Select(t => new PostalTrackingEntry
+        {
+            TrackingId = t.TrackingId, Stage = t.Stage, StatusCode = t.StatusCode, StatusMessage = t.StatusMessage ?? "",
+            EventTime = t.EventTime is { } at ? Iso(at) : "", PostOffice = t.PostOffice ?? "", ItemCode = t.ItemCode ?? "",
         }));
         return Task.FromResult(reply);
     }

@@ -28,6 +28,38 @@ internal sealed class InboundGrpcService(InboundDeliveryService inbound) : Inbou
     public override async Task<AckReply> Ack(AckRequest request, ServerCallContext context) =>
         new() { Acknowledged = await inbound.AckAsync([.. request.DeliveryIds], context.CancellationToken).ConfigureAwait(false) };
 
+    public override async Task GetAttachment(GetAttachmentRequest request, IServerStreamWriter<AttachmentChunk> responseStream, ServerCallContext context)
+    {
+        var (document, content) = await inbound.OpenAttachmentAsync(request.DeliveryId, request.Sha256, context.CancellationToken).ConfigureAwait(false);
+        await using (content.ConfigureAwait(false))
+        {
+            var buffer = new byte[64 * 1024];
+            var first = true;
+            while (true)
+            {
+                var read = await content.ReadAsync(buffer, context.CancellationToken).ConfigureAwait(false);
+                if (read == 0 && !first)
+                {
+                    break;
+                }
+
+                var chunk = new AttachmentChunk { Data = Google.Protobuf.ByteString.CopyFrom(buffer, 0, read) };
+                if (first)
+                {
+                    chunk.TenTepDinhKem = document.TenTepDinhKem ?? "";
+                    chunk.SizeBytes = document.SizeBytes;
+                    first = false;
+                }
+
+                await responseStream.WriteAsync(chunk, context.CancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
     internal static InboundMessage ToProto(InboundDelivery delivery)
     {
         var r = delivery.Record;

@@ -18,7 +18,8 @@ public static class InboundModule
     /// <summary>
     /// Inbound dossiers (design flow 3): the intake, pull runs (a Quartz job per agency of <c>Inbound:Agencies</c>
     /// every <c>Inbound:PullInterval</c>, run only by the instance that owns the agency), delivery to subscribers,
-    /// the attachment store, and their Kafka parts.
+    /// the attachment store, the portal's catalogue (a job every <c>Catalogue:CheckInterval</c> that reads it again once
+    /// it is <c>Catalogue:RefreshInterval</c> old, on the instance that owns the key <c>catalogue</c>), and their Kafka parts.
     /// </summary>
     public static WebApplicationBuilder AddOneStopInbound(this WebApplicationBuilder builder)
     {
@@ -28,11 +29,15 @@ public static class InboundModule
             .Validate(o => o.MaxBackoff >= o.InitialBackoff, "Inbound: MaxBackoff must be at least InitialBackoff")
             .Validate(o => o.Agencies.All(a => !string.IsNullOrWhiteSpace(a) && !a.Contains('/', StringComparison.Ordinal)), "Inbound:Agencies: each entry must be an agency code (MaDonVi) without '/'")
             .ValidateOnStart();
+        services.AddOptions<CatalogueOptions>().BindConfiguration("Catalogue").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<InboundCatalogue>();
+        services.AddSingleton<IProcedureCatalogue>(sp => sp.GetRequiredService<InboundCatalogue>());
         services.TryAddSingleton<IAttachmentStore, FileAttachmentStore>();
         services.TryAddSingleton<InboundIntake>();
         services.TryAddSingleton<InboundPuller>();
         services.TryAddSingleton<InboundDeliveryService>();
         services.TryAddSingleton<PostalTrackingPoller>();
+        services.TryAddSingleton<IPostalTrackingTrail>(sp => sp.GetRequiredService<PostalTrackingPoller>());
         services.AddKafkaInbound();
 
         // The schedule is set up now, before the options are validated: a value that does not convert or is out of range
@@ -66,6 +71,14 @@ public static class InboundModule
             q.AddJob<PostalTrackingJob>(j => j.WithIdentity(key).DisallowConcurrentExecution(true));
             q.AddTrigger<PostalTrackingJob>(t => t.ForJob(key).WithIdentity("postal-tracking", "inbound").StartNow()
                 .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(trackingInterval).RepeatForever()));
+        });
+        var catalogue = builder.Configuration.GetSection("Catalogue").Get<CatalogueOptions>() ?? new CatalogueOptions();
+        services.AddQuartz(q =>
+        {
+            var key = new JobKey("catalogue", "inbound");
+            q.AddJob<CatalogueJob>(j => j.WithIdentity(key).DisallowConcurrentExecution(true));
+            q.AddTrigger<CatalogueJob>(t => t.ForJob(key).WithIdentity("catalogue", "inbound").StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithInterval(catalogue.CheckInterval).RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
@@ -193,5 +206,36 @@ internal sealed partial class PostalTrackingJob(PostalTrackingPoller poller, IAg
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Postal tracking poll failed ({Reason}); the cursor stays, the next run goes on from it")]
+    private partial void LogFailed(string reason);
+}
+
+/// <summary>Reads the portal's catalogue when the loaded one is due for a refresh, on the one instance that owns the key <c>catalogue</c>.</summary>
+internal sealed partial class CatalogueJob(InboundCatalogue catalogue, IAgencyOwnership ownership, IInboundState state, ILogger<CatalogueJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        using var lease = await ownership.TryLeaseAsync("catalogue", cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return;
+        }
+
+        await state.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        if (!catalogue.RefreshDue)
+        {
+            return;
+        }
+
+        try
+        {
+            await catalogue.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OneStop.Adapters.UpstreamException or HubException or HttpRequestException or IOException)
+        {
+            LogFailed(e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Catalogue refresh failed ({Reason}); the loaded catalogue stays, the next check tries again")]
     private partial void LogFailed(string reason);
 }

@@ -12,7 +12,11 @@ namespace OneStop.Hub.Kafka.Inbound;
 internal sealed class KafkaInboundState(IStateStore store, TimeProvider time) : IInboundState
 {
     /// <summary>Every table the inbound flow keeps.</summary>
-    public static readonly string[] Tables = [InboundIntake.SeenTable, InboundPuller.CursorTable, KafkaInboundSubscriptions.AckTable, PostalTrackingPoller.CursorTable];
+    public static readonly string[] Tables =
+    [
+        InboundIntake.SeenTable, InboundPuller.CursorTable, KafkaInboundSubscriptions.AckTable, PostalTrackingPoller.CursorTable, PostalTrackingPoller.TrailTable,
+        InboundCatalogue.ProcedureTable, InboundCatalogue.AgencyTable, InboundCatalogue.MetaTable,
+    ];
 
     public byte[]? Get(string table, string key) => store.Table(table).Get(key)?.Value;
 

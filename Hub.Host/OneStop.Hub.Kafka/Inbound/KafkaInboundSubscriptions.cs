@@ -139,6 +139,58 @@ internal sealed partial class KafkaInboundSubscriptions(
         }
     }
 
+    public Task<InboundRecord?> ReadAsync(DeliveryId id, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => ReadOne(id, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>Reads the one record at the id's partition and offset (bounded: 10 s), when it belongs to the id's agency.</summary>
+    private InboundRecord? ReadOne(DeliveryId id, CancellationToken cancellationToken)
+    {
+        if (id.Partition >= partitions.Count(Topic))
+        {
+            return null;
+        }
+
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            GroupId = "onestop-inbound-reader",
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+            AutoOffsetReset = AutoOffsetReset.Error,
+        }).Build();
+        consumer.Assign(new TopicPartitionOffset(Topic, id.Partition, id.Offset));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        try
+        {
+            while (DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                var cr = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (cr is null)
+                {
+                    continue;
+                }
+
+                if (cr.IsPartitionEOF || cr.Offset.Value != id.Offset)
+                {
+                    return null;
+                }
+
+                return cr.Message.Key == id.Agency ? Read(cr) : null;
+            }
+        }
+        catch (ConsumeException)
+        {
+            return null; // the offset is out of range: no such record
+        }
+        finally
+        {
+            consumer.Close();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        throw new HubException(HubErrorKind.Unavailable, "the inbound topic could not be read in time");
+    }
+
     private static string Key(string client, string agency) => $"{client}|{agency}";
 
     private AckPosition Position(string client, string agency) =>

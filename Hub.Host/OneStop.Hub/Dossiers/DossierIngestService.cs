@@ -17,7 +17,8 @@ public sealed record PublishResult(string EventId, bool Duplicate);
 /// log (keyed by ma_ho_so), and only then answer. Transports (gRPC, SOAP) translate and call this.
 /// </summary>
 public sealed partial class DossierIngestService(
-    IDossierEventLog log, IAccessPolicy access, TimeProvider time, Exchanges exchanges, ICallerAccessor caller, ILogger<DossierIngestService> logger)
+    IDossierEventLog log, IAccessPolicy access, TimeProvider time, Exchanges exchanges, ICallerAccessor caller,
+    IEnumerable<Inbound.IProcedureCatalogue> catalogues, ILogger<DossierIngestService> logger)
 {
     /// <summary>The hub's event id: the same for the same client and client_event_id, so a retry keeps its id.</summary>
     public static string EventIdFor(string client, string clientEventId)
@@ -36,6 +37,11 @@ public sealed partial class DossierIngestService(
         try
         {
             DossierValidation.Validate(e);
+            if (e.MaTthc is { Length: > 0 } maTthc && catalogues.Any(c => !c.Allows(maTthc)))
+            {
+                throw HubException.Invalid("ma_tthc", "is not in the national portal's procedure catalogue (Catalogue:Enforce is on)");
+            }
+
             if (access.CheckDossier(caller.ClientId, e.MaHoSo, e.DonViXuLy) is { Allowed: false } denied)
             {
                 throw new HubException(HubErrorKind.PermissionDenied, denied.Reason ?? "no right to this agency's dossiers");

@@ -81,6 +81,9 @@ public interface IInboundSubscriptions
 
     /// <summary>Records the acknowledgements durably; a confirmed acknowledgement is never delivered again.</summary>
     Task AckAsync(string client, IReadOnlyCollection<DeliveryId> ids, CancellationToken cancellationToken);
+
+    /// <summary>The record a delivery id names (its agency's, at its partition and offset), or null when there is none.</summary>
+    Task<InboundRecord?> ReadAsync(DeliveryId id, CancellationToken cancellationToken);
 }
 
 /// <summary>A parsed delivery id: <c>{agency}/{partition}/{offset}</c>.</summary>

@@ -13,11 +13,13 @@ namespace OneStop.Hub.Inbound;
 /// delivery to a subscriber and every acknowledgement.
 /// </summary>
 public sealed class InboundDeliveryService(
-    IInboundSubscriptions subscriptions, IAccessPolicy access, ICallerAccessor caller, IOptions<InboundOptions> options, IEvidenceRecorder evidence, TimeProvider time)
+    IInboundSubscriptions subscriptions, IAttachmentStore attachments, IAccessPolicy access, ICallerAccessor caller, IOptions<InboundOptions> options,
+    IEvidenceRecorder evidence, TimeProvider time)
 {
     public const string SubscribeOperation = "InboundService/Subscribe";
     public const string FetchOperation = "InboundService/Fetch";
     public const string AckOperation = "InboundService/Ack";
+    public const string AttachmentOperation = "InboundService/GetAttachment";
     public const int MaxFetch = 500;
 
     public async IAsyncEnumerable<InboundDelivery> SubscribeAsync(IReadOnlyCollection<string> requested, int window, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -79,6 +81,43 @@ public sealed class InboundDeliveryService(
         }
 
         return ids.Count;
+    }
+
+    /// <summary>
+    /// A file of a message the caller received: the message is named by its delivery id (so the rights check is the
+    /// agency's, and the hub reads that one record, not an index of every file), the file by its SHA-256 in the
+    /// message. Throws NOT_FOUND when the message does not carry that file or the store lacks it.
+    /// </summary>
+    public async Task<(InboundDocument Document, Stream Content)> OpenAttachmentAsync(string deliveryId, string sha256, CancellationToken cancellationToken)
+    {
+        var client = caller.ClientId ?? throw new HubException(HubErrorKind.Unauthenticated, "the caller is not a registered client");
+        if (!DeliveryId.TryParse(deliveryId, out var id))
+        {
+            throw HubException.Invalid("delivery_id", "must be a delivery_id as received ({agency}/{partition}/{offset})");
+        }
+
+        if (string.IsNullOrWhiteSpace(sha256) || sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
+        {
+            throw HubException.Invalid("sha256", "must be the file's sha256 as the message gives it (64 lower-case hex digits)");
+        }
+
+        access.CheckDossier(client, null, id.Agency).Demand();
+        var record = await subscriptions.ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        var document = record?.Dossier?.TaiLieuNop.FirstOrDefault(d => d.Sha256 == sha256);
+        Stream? content = document is null ? null : await attachments.OpenAsync(sha256, cancellationToken).ConfigureAwait(false);
+        await evidence.RecordAsync(new ExchangeRecord
+        {
+            Client = client,
+            Operation = AttachmentOperation,
+            Time = time.GetUtcNow(),
+            Outcome = content is null ? "not_found" : "delivered",
+            RequestId = id.ToString(),
+            ResponseDigest = content is null ? null : sha256,
+            MaHoSo = record?.Dossier?.MaHoSo,
+        }, CancellationToken.None).ConfigureAwait(false);
+        return content is null
+            ? throw new HubException(HubErrorKind.NotFound, "the message named by delivery_id carries no stored file with this sha256")
+            : (document!, content);
     }
 
     private (string Client, IReadOnlyCollection<string> Agencies) Resolve(IReadOnlyCollection<string> requested)

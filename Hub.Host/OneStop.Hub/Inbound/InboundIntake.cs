@@ -14,7 +14,8 @@ namespace OneStop.Hub.Inbound;
 /// durable, so a crash in between can repeat it on the topic (same <c>message_id</c>) but never lose it.
 /// </summary>
 public sealed partial class InboundIntake(
-    IInboundLog log, IInboundState state, IAttachmentStore attachments, TimeProvider time, IEvidenceRecorder evidence, ILogger<InboundIntake> logger)
+    IInboundLog log, IInboundState state, IAttachmentStore attachments, InboundCatalogue catalogue, TimeProvider time, IEvidenceRecorder evidence,
+    ILogger<InboundIntake> logger)
 {
     /// <summary>State table of dossiers already accepted, keyed by MaHoSo.</summary>
     public const string SeenTable = "inbound-seen";
@@ -42,6 +43,10 @@ public sealed partial class InboundIntake(
             if (dossier is null)
             {
                 results[i] = new InboundItemResult(InboundValidation.MaHoSoOf(items[i]), InboundItemResult.Invalid, errors);
+            }
+            else if (catalogue.Check(dossier.MaTthc, dossier.DonViXuLy) is { Count: > 0 } unknown)
+            {
+                results[i] = new InboundItemResult(dossier.MaHoSo, InboundItemResult.Invalid, string.Join("; ", unknown));
             }
             else
             {

@@ -29,7 +29,7 @@ public sealed record PullOutcome(string Agency, string Result, DateOnly? From, D
 /// gap, and backs off (doubling with jitter) before it asks the portal again.
 /// </summary>
 public sealed partial class InboundPuller(
-    IPortalInboundClient portal, InboundIntake intake, IInboundState state, IAttachmentStore attachments,
+    IPortalInboundClient portal, InboundIntake intake, IInboundState state, IAttachmentStore attachments, InboundCatalogue catalogue,
     IOptions<InboundOptions> options, TimeProvider time, IEvidenceRecorder evidence, ILogger<InboundPuller> logger)
 {
     public const string CursorTable = "inbound-pull-cursor";
@@ -122,6 +122,12 @@ public sealed partial class InboundPuller(
     {
         var detail = await portal.DetailAsync(agency, maHoSo, cancellationToken).ConfigureAwait(false);
         var dossier = InboundValidation.Read(detail, time.GetUtcNow(), out var errors, out _);
+        if (dossier is not null && catalogue.Check(dossier.MaTthc, dossier.DonViXuLy) is { Count: > 0 } unknown)
+        {
+            errors = string.Join("; ", unknown);
+            dossier = null;
+        }
+
         if (dossier is null)
         {
             LogInvalid(maHoSo, errors ?? "");

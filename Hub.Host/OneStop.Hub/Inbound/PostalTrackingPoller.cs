@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OneStop.Adapters;
 using OneStop.Hub.Dossiers;
@@ -15,12 +16,20 @@ namespace OneStop.Hub.Inbound;
 /// dossier's agency (the <c>{agency}</c> of <c>{agency}-{yyMMdd}-{NNNN}</c>) on the inbound topic as a
 /// <c>postal_tracking</c> message. The cursor moves after the page's messages are durable, so a crash repeats a page
 /// (same <c>message_id</c>) but never skips one. Entries for orders the hub does not know are passed over.
+/// Each dossier's entries are also kept (state table <c>postal-tracking-trail</c>, at most
+/// <see cref="MaxTrailEntries"/> per dossier) for its trail in the admin API.
 /// </summary>
 public sealed partial class PostalTrackingPoller(
     IPostalTrackingClient postal, IInboundLog log, IInboundState state, IDossierAdmin dossiers, TimeProvider time, IEvidenceRecorder evidence,
-    ILogger<PostalTrackingPoller> logger)
+    ILogger<PostalTrackingPoller> logger) : IPostalTrackingTrail
 {
     public const string CursorTable = "postal-tracking-cursor";
+
+    /// <summary>State table of each dossier's tracking entries, keyed by MaHoSo.</summary>
+    public const string TrailTable = "postal-tracking-trail";
+
+    /// <summary>Most tracking entries kept per dossier (the newest).</summary>
+    public const int MaxTrailEntries = 50;
     public const int PageSize = 100;
     public const int MaxPagesPerRun = 50;
 
@@ -83,6 +92,12 @@ public sealed partial class PostalTrackingPoller(
             if (records.Count > 0)
             {
                 await log.AppendAsync(records, cancellationToken).ConfigureAwait(false);
+                var trails = records.Select(r => r.PostalTracking!).GroupBy(t => t.MaHoSo, StringComparer.Ordinal)
+                    .Select(g => new KeyValuePair<string, byte[]?>(g.Key, JsonSerializer.SerializeToUtf8Bytes(
+                        TrailOf(g.Key).Concat(g).DistinctBy(t => t.TrackingId).OrderBy(t => t.TrackingId).TakeLast(MaxTrailEntries).ToList(),
+                        TrackingTrailJson.Default.ListPostalTrackingUpdate)))
+                    .ToList();
+                await state.PutAsync(TrailTable, trails, cancellationToken).ConfigureAwait(false);
             }
 
             var next = page.Max(i => i.Id);
@@ -99,6 +114,21 @@ public sealed partial class PostalTrackingPoller(
         return sent;
     }
 
+    /// <summary>The dossier's tracking entries the hub matched so far, oldest first.</summary>
+    public IReadOnlyList<PostalTrackingUpdate> TrailOf(string maHoSo) =>
+        state.Get(TrailTable, maHoSo) is { } bytes ? JsonSerializer.Deserialize(bytes, TrackingTrailJson.Default.ListPostalTrackingUpdate) ?? [] : [];
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Postal tracking: entries {From}..{To}: {Read} read, {Matched} matched to dossiers")]
     private partial void LogPage(long from, long to, int read, int matched);
 }
+
+/// <summary>What the postal operator reported for a dossier's returned result, for the dossier's trail.</summary>
+public interface IPostalTrackingTrail
+{
+    /// <summary>The dossier's tracking entries, oldest first (empty when there are none).</summary>
+    IReadOnlyList<PostalTrackingUpdate> TrailOf(string maHoSo);
+}
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<PostalTrackingUpdate>))]
+internal sealed partial class TrackingTrailJson : System.Text.Json.Serialization.JsonSerializerContext;

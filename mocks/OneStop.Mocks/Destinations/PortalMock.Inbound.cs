@@ -60,6 +60,7 @@ public sealed partial class PortalMock
     private static readonly string[] GivenNames = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thu Hà", "Đức Huy", "Thị Lan", "Văn Nam"];
 
     private readonly Dictionary<string, OnlineState> _online = new(StringComparer.Ordinal);
+    private readonly List<PortalProcedure> _procedures = [.. DemoProcedures];
     private readonly Dictionary<string, int> _dailyCounters = new(StringComparer.Ordinal);
     private int _pullCalls;
 
@@ -109,6 +110,16 @@ public sealed partial class PortalMock
         }
     }
 
+    /// <summary>The portal publishes a new procedure: <c>LayDanhSachTTHC</c> lists it from now on.</summary>
+    public void AddProcedure(PortalProcedure procedure)
+    {
+        ArgumentNullException.ThrowIfNull(procedure);
+        lock (Gate)
+        {
+            _procedures.Add(procedure);
+        }
+    }
+
     /// <summary>The bytes of an attached file as <c>LayTaiLieuHoSo</c> serves them (what a claim-check must reproduce).</summary>
     public static byte[] FileContent(string duongDan) =>
         Encoding.UTF8.GetBytes($"%PDF-1.4\n% OneStop synthetic attachment\n{duongDan}\n%%EOF\n");
@@ -117,6 +128,8 @@ public sealed partial class PortalMock
     {
         _online.Clear();
         _dailyCounters.Clear();
+        _procedures.Clear();
+        _procedures.AddRange(DemoProcedures);
         Interlocked.Exchange(ref _pullCalls, 0);
     }
 
@@ -132,10 +145,14 @@ public sealed partial class PortalMock
             case "LayTaiLieuHoSo":
                 return Files(body);
             case "LayDanhSachTTHC":
-                return Ok([.. DemoProcedures.Select(p => (JsonNode)new JsonObject
+                lock (Gate)
                 {
-                    ["MaTTHC"] = p.MaTTHC, ["TenTTHC"] = p.TenTTHC, ["MaLinhVuc"] = p.MaLinhVuc, ["TenLinhVuc"] = p.TenLinhVuc,
-                })]);
+                    return Ok([.. _procedures.Select(p => (JsonNode)new JsonObject
+                    {
+                        ["MaTTHC"] = p.MaTTHC, ["TenTTHC"] = p.TenTTHC, ["MaLinhVuc"] = p.MaLinhVuc, ["TenLinhVuc"] = p.TenLinhVuc,
+                    })]);
+                }
+
             case "LayDanhMucCoQuan":
                 return Ok([.. DemoAgencies.Select(a => (JsonNode)new JsonObject { ["MaCoQuan"] = a.MaCoQuan, ["TenCoQuan"] = a.TenCoQuan })]);
             case "DongBoTrangThaiHoSo":
