@@ -62,6 +62,10 @@ public sealed class KafkaTopics(IOptions<KafkaOptions> options, IOptions<Evidenc
         Compacted(InboundTable(InboundPuller.CursorTable), "pull cursor per agency on the national portal"),
         Compacted(InboundTable(KafkaInboundSubscriptions.AckTable), "acknowledged position per inbound subscriber (client) and agency"),
         Compacted(InboundTable(PostalTrackingPoller.CursorTable), "postal tracking cursor: the last entry read from the postal operator's tracking feed"),
+        Compacted(InboundTable(PostalTrackingPoller.TrailTable), "postal tracking entries per dossier (at most 50 newest), as GetDossierTrail lists them"),
+        Compacted(InboundTable(InboundCatalogue.ProcedureTable), "the national portal's procedure catalogue (LayDanhSachTTHC), keyed by MaTTHC"),
+        Compacted(InboundTable(InboundCatalogue.AgencyTable), "the national portal's agency catalogue (LayDanhMucCoQuan), keyed by agency code"),
+        Compacted(InboundTable(InboundCatalogue.MetaTable), "when the catalogue was last loaded"),
         Compacted(InboundPullOwners, "no records: its partitions are what the inbound pull group divides among instances (one per agency hash)"),
     ];
 

@@ -24,7 +24,8 @@ public sealed class KafkaTopicsTests
         [
             "lamdong.dossier-events", "lamdong.delivery-state", "lamdong.dossier-index", "lamdong.evidence", "lamdong.evidence-head",
             "lamdong.inbound", "lamdong.inbound-seen", "lamdong.inbound-pull-cursor", "lamdong.inbound-acks", "lamdong.postal-tracking-cursor",
-            "lamdong.inbound-pull-owners",
+            "lamdong.inbound-pull-owners", "lamdong.postal-tracking-trail", "lamdong.catalogue-procedures", "lamdong.catalogue-agencies",
+            "lamdong.catalogue-meta",
         ], ignoreOrder: true);
         topics.Specs.Select(s => s.Name).ShouldBeUnique();
         topics.Specs.ShouldAllBe(s => s.Purpose.Length > 0);
@@ -38,7 +39,8 @@ public sealed class KafkaTopicsTests
         [
             topics.DeliveryState, topics.DossierIndex, topics.EvidenceHead, topics.InboundPullOwners,
             topics.InboundTable("inbound-seen"), topics.InboundTable("inbound-pull-cursor"), topics.InboundTable("inbound-acks"),
-            topics.InboundTable("postal-tracking-cursor"),
+            topics.InboundTable("postal-tracking-cursor"), topics.InboundTable("postal-tracking-trail"),
+            topics.InboundTable("catalogue-procedures"), topics.InboundTable("catalogue-agencies"), topics.InboundTable("catalogue-meta"),
         ];
         foreach (var state in compacted)
         {

@@ -150,9 +150,8 @@ internal sealed partial class KafkaInboundSubscriptions(
             return null;
         }
 
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(cluster.ClientConfig())
         {
-            BootstrapServers = cluster.BootstrapServers,
             GroupId = "onestop-inbound-reader",
             EnableAutoCommit = false,
             EnablePartitionEof = true,
