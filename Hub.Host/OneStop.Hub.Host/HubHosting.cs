@@ -88,6 +88,13 @@ public static class HubHosting
             }
         }
 
+        if (app.Environment.IsDevelopment() && string.IsNullOrEmpty(app.Configuration["Upstreams:Business:BaseUrl"]))
+        {
+            // Someone ran the host alone expecting the demo: say where it is before the list of what is missing.
+            Console.Error.WriteLine("The demo (the national systems' fakes and an in-memory Kafka) is: dotnet run --project Hub.Host/OneStop.Hub.Demo");
+            Console.Error.WriteLine("The host alone needs Kafka and the national systems (docs/deployment.md), or --environment Standalone beside: dotnet run --project mocks/OneStop.Mocks");
+        }
+
         foreach (var problem in problems)
         {
             Console.Error.WriteLine($"configuration error: {problem}");
