@@ -171,7 +171,8 @@ internal static class DeliveryBenchmark
         return new Result(perSecond, sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]);
     }
 
-    private static async Task<string> TokenAsync(HttpClient http)
+    /// <summary>A fake's bearer token for the demo client (client credentials), as the adapters get it.</summary>
+    internal static async Task<string> TokenAsync(HttpClient http)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/token")
         {

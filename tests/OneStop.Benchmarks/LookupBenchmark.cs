@@ -53,7 +53,7 @@ internal static class LookupBenchmark
         Console.WriteLine($"lookup: hub process {pid} (Production), Kafka {kafka.BootstrapServers}, business fake {business.Url}");
 
         using var direct = new HttpClient { BaseAddress = business.Url };
-        direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(direct));
+        direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DeliveryBenchmark.TokenAsync(direct));
         using var soap = new HttpClient { BaseAddress = hub.HttpAddress };
         soap.DefaultRequestHeaders.Add("x-api-key", ClientCalls.DemoKey);
         var grpc = new LookupService.LookupServiceClient(hub.Grpc.WithApiKey());
@@ -172,19 +172,6 @@ internal static class LookupBenchmark
         {
             throw new InvalidOperationException($"SOAP answered {(int)response.StatusCode}: {body[..Math.Min(300, body.Length)]}");
         }
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/token")
-        {
-            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("grant_type", "client_credentials")]),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{MockServer.DemoClientId}:{MockServer.DemoClientSecret}")));
-        using var response = await http.SendAsync(request);
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return doc.RootElement.GetProperty("access_token").GetString()!;
     }
 
     /// <summary>User + system CPU time of a process so far (/proc/pid/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
