@@ -142,21 +142,13 @@ internal static class StateBenchmark
 
     private static string MaHoSo(int i) => $"H56.{(i / 10000) + 20}-261127-{i % 10000:0000}";
 
-    private static DossierEvent Event(int i) => new()
+    /// <summary>The delivery benchmark's event, on this benchmark's own dossier numbers (the trails it reads back).</summary>
+    private static DossierEvent Event(int i)
     {
-        ClientEventId = $"state-{i}",
-        MaHoSo = MaHoSo(i),
-        MaTthc = "1.001234.000.00.00.H56",
-        TenTthc = "Đăng ký khai sinh",
-        TrangThaiHoSo = 2,
-        NgayTiepNhan = "2026-11-27T08:30:00+07:00",
-        DonViXuLy = "000.00.01.H56",
-        KenhThucHien = 2,
-        LoaiDoiTuong = 1,
-        TaiKhoanXacThuc = "VNeID",
-        SoGiayToChuHoSo = "038085000123",
-        MucDo = 4,
-    };
+        var e = DeliveryBenchmark.Proto(i, "state");
+        e.MaHoSo = MaHoSo(i);
+        return e;
+    }
 
     internal static double RssMb(int? pid)
     {
