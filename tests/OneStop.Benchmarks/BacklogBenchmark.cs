@@ -144,45 +144,12 @@ internal static class BacklogBenchmark
         await Task.WhenAll(sends);
     }
 
-    /// <summary>Polls the fake until every given event has its side effect there (or the deadline passes): when each was first seen, by the clock.</summary>
-    private static async Task<Dictionary<string, long>> SettleAsync(
-        DestinationMock mock, ConcurrentDictionary<string, long> ids, Stopwatch clock, TimeSpan limit, Task? sending = null)
-    {
-        var seen = new Dictionary<string, long>();
-        var deadline = Stopwatch.StartNew();
-        var scanned = 0;
-        var early = new Dictionary<string, long>(); // side effects seen before their publish's answer was recorded
-        while ((sending is { IsCompleted: false } || seen.Count < ids.Count) && deadline.Elapsed < limit)
-        {
-            var now = clock.ElapsedTicks;
-            foreach (var (id, at) in early.Where(e => ids.ContainsKey(e.Key)).ToList())
-            {
-                seen.TryAdd(id, Math.Max(at, ids[id]));
-                early.Remove(id);
-            }
-
-            var effects = mock.SideEffects;
-            for (; scanned < effects.Count; scanned++)
-            {
-                var id = effects[scanned].IdempotencyKey!.Split(':')[0];
-                if (ids.ContainsKey(id))
-                {
-                    seen.TryAdd(id, now);
-                }
-                else if (sending is not null)
-                {
-                    early.TryAdd(id, now);
-                }
-            }
-
-            await Task.Delay(20);
-        }
-
-        return seen.Count > 0 ? seen : throw new TimeoutException($"no side effect at {mock.GetType().Name} within {limit}");
-    }
+    private static Task<Dictionary<string, long>> SettleAsync(
+        DestinationMock mock, ConcurrentDictionary<string, long> ids, Stopwatch clock, TimeSpan limit, Task? sending = null) =>
+        SideEffectWatch.SettleAsync(mock, ids, clock, limit, TimeSpan.FromMilliseconds(20), sending);
 
     private static int CountDelivered(DestinationMock mock, ConcurrentDictionary<string, long> ids) =>
-        mock.SideEffects.Select(s => s.IdempotencyKey!.Split(':')[0]).Where(ids.ContainsKey).Distinct().Count();
+        mock.SideEffects.Select(SideEffectWatch.EventId).Where(ids.ContainsKey).Distinct().Count();
 
     private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit)
     {

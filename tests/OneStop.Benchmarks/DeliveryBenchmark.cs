@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using OneStop.Adapters;
 using OneStop.Grpc.V1;
 using OneStop.Mappings;
@@ -26,61 +28,138 @@ internal static class DeliveryBenchmark
         var events = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
         var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 16;
         await using var systems = await TestSystems.StartAsync();
-        var emc = systems.Destinations.Emc;
+        var fakes = systems.Destinations;
 
-        var direct = await DirectAsync(emc, events, concurrency);
-        emc.Reset();
-        var (hub, paced) = await ThroughHubAsync(systems, events, concurrency, direct.PerSecond / 2);
+        // Both paths are warmed up first (JIT, connections, consumer groups) with the same number of events, so the
+        // numbers are a long-running hub's, not a fresh process's. The warm-up events create the dossiers (one
+        // event each) that the measured events then update, on both paths.
+        var warmup = events;
+        await DirectAsync(fakes, events, concurrency, "warm", withPortal: true, portalKnowsDossiers: false);
+        var emcOnly = await DirectAsync(fakes, events, concurrency, "emc", withPortal: false, portalKnowsDossiers: true);
+        var direct = await DirectAsync(fakes, events, concurrency, "direct", withPortal: true, portalKnowsDossiers: true);
+        fakes.Emc.Reset();
+        fakes.Portal.Reset();
+        var (hub, paced) = await ThroughHubAsync(systems, events, warmup, concurrency, direct.PerSecond / 2);
 
         Console.WriteLine($"delivery benchmark: {events} events, concurrency {concurrency}, {Environment.ProcessorCount} cores");
         Console.WriteLine("| path | events/s | p50 ms | p99 ms |");
         Console.WriteLine("|---|---|---|---|");
-        Console.WriteLine($"| direct HTTP to the EMC fake | {direct.PerSecond:0} | {direct.P50:0.0} | {direct.P99:0.0} |");
+        Console.WriteLine($"| direct HTTP to the EMC fake only | {emcOnly.PerSecond:0} | {emcOnly.P50:0.0} | {emcOnly.P99:0.0} |");
+        Console.WriteLine($"| direct HTTP, the same side effects as the hub (EMC + portal DongBoHoSoMC) | {direct.PerSecond:0} | {direct.P50:0.0} | {direct.P99:0.0} |");
         Console.WriteLine($"| through the hub, as fast as it takes them (publish -> side effect) | {hub.PerSecond:0} | {hub.P50:0.0} | {hub.P99:0.0} |");
         Console.WriteLine($"| through the hub at half the direct rate ({direct.PerSecond / 2:0}/s; acknowledgement -> side effect) | {paced.PerSecond:0} | {paced.P50:0.0} | {paced.P99:0.0} |");
         Console.WriteLine($"delivery: at half the direct rate, acknowledgement to side effect p50 {paced.P50:0.0} ms, p99 {paced.P99:0.0} ms");
+        Console.WriteLine($"delivery: CPU per event (this process: hub, fakes, callers): direct {direct.CpuMsPerEvent:0.00} ms, EMC only {emcOnly.CpuMsPerEvent:0.00} ms, through the hub {hub.CpuMsPerEvent:0.00} ms");
+        Console.WriteLine($"delivery: hub/direct-to-EMC-only throughput ratio {hub.PerSecond / emcOnly.PerSecond:0.00}");
         Console.WriteLine($"delivery: hub/direct throughput ratio {hub.PerSecond / direct.PerSecond:0.00}");
         return 0;
     }
 
-    private sealed record Result(double PerSecond, double P50, double P99);
-
-    /// <summary>The baseline: what the EMC adapter sends, sent straight to the fake.</summary>
-    private static async Task<Result> DirectAsync(EmcMock emc, int events, int concurrency)
+    private sealed record Result(double PerSecond, double P50, double P99)
     {
-        using var http = new HttpClient { BaseAddress = emc.Url };
-        var token = await TokenAsync(http);
-        var mapping = MappingLoader.LoadFolder(RepoPaths.MappingFiles).Get("emc.request");
-        var options = new UpstreamOptions();
-        foreach (var (k, v) in DestinationMocks.DemoParametersFor(emc))
-        {
-            options.Parameters[k] = v;
-        }
+        /// <summary>This process's CPU time (hub, fakes and callers together) per event: steadier than rates on a shared machine.</summary>
+        public double CpuMsPerEvent { get; init; }
+    }
+
+    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>
+    /// The baseline: the requests the adapters send, sent straight to the fakes by <paramref name="concurrency"/>
+    /// callers. EMC only (the first baseline), or the same side effects the hub makes of each event: the
+    /// EMC tracking call and the portal's <c>DongBoHoSoMC</c>, concurrently (a caller that created the dossier
+    /// before knows it exists, as the hub does from its checkpoint, so neither asks <c>TraCuuHoSo</c>).
+    /// </summary>
+    private static async Task<Result> DirectAsync(DestinationMocks fakes, int events, int concurrency, string run, bool withPortal, bool portalKnowsDossiers)
+    {
+        var emc = fakes.Emc;
+        var portal = fakes.Portal;
+        using var emcHttp = new HttpClient { BaseAddress = emc.Url };
+        using var portalHttp = new HttpClient { BaseAddress = portal.Url };
+        var token = await TokenAsync(emcHttp);
+        var session = await PortalSessionAsync(portalHttp);
+        var mappings = MappingLoader.LoadFolder(RepoPaths.MappingFiles);
+        var emcMapping = mappings.Get("emc.request");
+        var portalMapping = mappings.Get("portal.dossier.request");
+        var emcOptions = Options(emc);
+        var portalOptions = Options(portal);
 
         var latencies = new ConcurrentBag<double>();
         var next = -1;
+        var cpu = Cpu();
         var total = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < events)
             {
-                var body = DeliveryRequests.Map(mapping, DeliveryRequests.Source(Canonical(i, "direct"), options), "emc");
-                using var request = UpstreamRequests.PostJson(EmcMock.TrackingPath, body, $"direct-{i}");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 var sw = Stopwatch.StartNew();
-                using var response = await http.SendAsync(request);
-                response.EnsureSuccessStatusCode();
+                var e = Canonical(i, run);
+                var toEmc = SendEmcAsync(emcHttp, token, DeliveryRequests.Map(emcMapping, DeliveryRequests.Source(e, emcOptions), "emc"), $"{run}-{i}:emc");
+                var toPortal = withPortal
+                    ? SendPortalAsync(portalHttp, session, DeliveryRequests.Map(portalMapping, DeliveryRequests.Source(e, portalOptions), "portal"), portalKnowsDossiers, $"{run}-{i}:portal")
+                    : Task.CompletedTask;
+                await Task.WhenAll(toEmc, toPortal);
                 latencies.Add(sw.Elapsed.TotalMilliseconds);
             }
         })));
         total.Stop();
-        return Summarise(events / total.Elapsed.TotalSeconds, latencies);
+        return Summarise(events / total.Elapsed.TotalSeconds, latencies) with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / events };
     }
 
-    private static async Task<(Result Full, Result Paced)> ThroughHubAsync(TestSystems systems, int events, int concurrency, double pacedRate)
+    private static UpstreamOptions Options(DestinationMock fake)
+    {
+        var options = new UpstreamOptions();
+        foreach (var (k, v) in DestinationMocks.DemoParametersFor(fake))
+        {
+            options.Parameters[k] = v;
+        }
+
+        return options;
+    }
+
+    private static async Task SendEmcAsync(HttpClient http, string token, JsonObject body, string key)
+    {
+        using var request = UpstreamRequests.PostJson(EmcMock.TrackingPath, body, key);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static async Task SendPortalAsync(HttpClient http, string session, JsonObject item, bool exists, string key)
+    {
+        var body = new JsonObject
+        {
+            ["session"] = session, ["madonvi"] = item["DonViXuLy"]!.GetValue<string>(), ["service"] = "DongBoHoSoMC",
+            ["isUpdating"] = exists ? "True" : "False", ["data"] = new JsonArray(item),
+        };
+        using var request = UpstreamRequests.PostJson(PortalMock.ServicePath, body, key);
+        request.Headers.Add("dstcode", PortalMock.DemoDstCode);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var reply = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        if (reply.RootElement.GetProperty("error_code").ToString() != "0")
+        {
+            throw new InvalidOperationException($"portal refused the direct call: {reply.RootElement}");
+        }
+    }
+
+    /// <summary>The portal fake's session for the demo credentials, as the portal adapter logs in.</summary>
+    private static async Task<string> PortalSessionAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, PortalMock.LoginPath)
+        {
+            Content = JsonContent.Create(new { username = MockServer.DemoClientId, password = MockServer.DemoClientSecret }),
+        };
+        request.Headers.Add("dstcode", PortalMock.DemoDstCode);
+        using var response = await http.SendAsync(request);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.GetProperty("session").GetString()!;
+    }
+
+    private static async Task<(Result Full, Result Paced)> ThroughHubAsync(TestSystems systems, int events, int warmup, int concurrency, double pacedRate)
     {
         var emc = systems.Destinations.Emc;
+        var portal = systems.Destinations.Portal;
         var settings = systems.Settings();
         settings["Security:RateLimit:PermitsPerPeriod"] = "1000000"; // measure the hub, not the per-client limit
         settings["Security:RateLimit:Burst"] = "1000000";
@@ -88,30 +167,29 @@ internal static class DeliveryBenchmark
         await using var hub = HubServer.Start(settings);
         var client = new DossierService.DossierServiceClient(hub.Grpc.WithApiKey());
 
-        // Warm up: the first event waits for the consumer groups to form.
+        // Warm up: the first event waits for the consumer groups to form; then a batch like the measured one.
         await client.PublishEventAsync(Proto(-1, "warmup"));
         while (emc.SideEffectCount == 0)
         {
             await Task.Delay(50);
         }
 
+        await PublishAllAsync(client, warmup, concurrency, "warm", new Stopwatch(), new ConcurrentDictionary<string, long>());
+        await WaitForAsync(() => emc.SideEffectCount >= warmup + 1 && portal.SideEffectCount >= warmup + 1, TimeSpan.FromMinutes(5));
         emc.Reset();
+        portal.Reset();
+        using var spans = SpanTimes.StartIfAsked();
 
         // 1. Throughput: publishers as fast as the hub acknowledges; from the first publish to the last side effect.
         var started = new ConcurrentDictionary<string, long>();
-        var next = -1;
+        var cpu = Cpu();
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < events)
-            {
-                var at = clock.ElapsedTicks;
-                var reply = await client.PublishEventAsync(Proto(i, "hub"));
-                started[reply.EventId] = at;
-            }
-        })));
-        var full = await SettleAsync(emc, started, clock, events);
+        var publishing = PublishAllAsync(client, events, concurrency, "hub", clock, started);
+        var full = await SettleAsync(emc, started, clock, events, publishing);
+        await WaitForAsync(() => portal.SideEffectCount >= events, TimeSpan.FromMinutes(5)); // the CPU of both destinations' deliveries
+        full = full with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / events };
+        Console.WriteLine($"delivery: {events} publishes acknowledged in {(started.Values.Max() - started.Values.Min()) / (double)Stopwatch.Frequency:0.0} s (last publish sent)");
+        spans?.Print();
 
         // 2. Latency at half the direct rate: events published on a fixed schedule (open loop), measured from the
         // acknowledgement to the side effect.
@@ -136,33 +214,54 @@ internal static class DeliveryBenchmark
         }
 
         await Task.WhenAll(sends);
-        var paced = await SettleAsync(emc, acked, pacedClock, pacedCount);
+        var paced = await SettleAsync(emc, acked, pacedClock, pacedCount, Task.CompletedTask);
         return (full, paced);
     }
 
-    /// <summary>Polls the fake until every event has its side effect; latency from the given start of each.</summary>
-    private static async Task<Result> SettleAsync(EmcMock emc, ConcurrentDictionary<string, long> started, Stopwatch clock, int events)
+    /// <summary>Publishes <paramref name="events"/> events from <paramref name="concurrency"/> callers as fast as the hub answers; notes when each was sent.</summary>
+    private static Task PublishAllAsync(
+        DossierService.DossierServiceClient client, int events, int concurrency, string run, Stopwatch clock, ConcurrentDictionary<string, long> started)
     {
-        var seen = new Dictionary<string, long>();
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (seen.Count < events && DateTime.UtcNow < deadline)
+        var next = -1;
+        return Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
-            foreach (var s in emc.SideEffects)
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < events)
             {
-                var id = s.IdempotencyKey!.Split(':')[0];
-                if (started.ContainsKey(id))
-                {
-                    seen.TryAdd(id, clock.ElapsedTicks); // first seen by this poll: an upper bound, polled every 2 ms
-                }
+                var at = clock.ElapsedTicks;
+                var reply = await client.PublishEventAsync(Proto(i, run));
+                started[reply.EventId] = at;
             }
+        })));
+    }
 
-            await Task.Delay(2);
+    /// <summary>Watches the fake until every event has its side effect; latency from the given start of each.</summary>
+    private static async Task<Result> SettleAsync(EmcMock emc, ConcurrentDictionary<string, long> started, Stopwatch clock, int events, Task sending)
+    {
+        var seen = await SideEffectWatch.SettleAsync(emc, started, clock, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(2), sending);
+        if (seen.Count < events)
+        {
+            Console.WriteLine($"warning: {events - seen.Count} of {events} events had no side effect at EMC within 5 minutes");
         }
 
         var first = started.Values.Min();
         var elapsed = (seen.Values.Max() - first) / (double)Stopwatch.Frequency;
         var latencies = seen.Select(kv => (kv.Value - started[kv.Key]) * 1000.0 / Stopwatch.Frequency);
         return Summarise(seen.Count / elapsed, latencies);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"not within {limit}");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static Result Summarise(double perSecond, IEnumerable<double> latencies)

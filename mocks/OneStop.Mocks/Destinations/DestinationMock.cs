@@ -44,6 +44,15 @@ public abstract class DestinationMock : MockServer
         }
     }
 
+    /// <summary>The side effects after the first <paramref name="start"/>, in order: lets a watcher read only what is new.</summary>
+    public IReadOnlyList<SideEffect> SideEffectsFrom(int start)
+    {
+        lock (Gate)
+        {
+            return start >= _sideEffects.Count ? [] : _sideEffects.GetRange(start, _sideEffects.Count - start);
+        }
+    }
+
     /// <summary>The side effects on one dossier (postal: one OrderNumber), in order.</summary>
     public IReadOnlyList<SideEffect> SideEffectsFor(string maHoSo)
     {
