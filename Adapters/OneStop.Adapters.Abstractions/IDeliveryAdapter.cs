@@ -26,7 +26,11 @@ public interface IDeliveryAdapter
 
 /// <param name="IdempotencyKey">Stable for this event at this destination: <c>{event_id}:{destination}</c>.</param>
 /// <param name="Attempt">1 for the first attempt.</param>
-public sealed record DeliveryCall(string IdempotencyKey, int Attempt);
+/// <param name="DeliveredBefore">
+/// The hub's checkpoint says this destination has taken an earlier event of the same dossier, so the destination
+/// knows the dossier (unless someone removed it there since): an adapter may skip asking whether it exists.
+/// </param>
+public sealed record DeliveryCall(string IdempotencyKey, int Attempt, bool DeliveredBefore = false);
 
 /// <param name="Action">What was done, e.g. <c>DongBoHoSoMC isUpdating=True</c>, <c>order created</c>, <c>skipped: already delivered</c>.</param>
 /// <param name="MappingVersion">id@version of the mapping that produced the request.</param>

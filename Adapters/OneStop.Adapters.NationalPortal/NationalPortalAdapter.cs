@@ -52,7 +52,9 @@ internal sealed class NationalPortalAdapter(
         var step = progressMapping is null ? null : DeliveryRequests.Map(progressMapping, source, Destination);
         var maDonVi = item["DonViXuLy"]!.GetValue<string>();
 
-        var exists = await ExistsAsync(dossierEvent.MaHoSo, maDonVi, cancellationToken).ConfigureAwait(false);
+        // A dossier this hub has delivered to the portal before is there: no TraCuuHoSo (if it was removed meanwhile,
+        // the portal says so and the create below follows).
+        var exists = call.DeliveredBefore || await ExistsAsync(dossierEvent.MaHoSo, maDonVi, cancellationToken).ConfigureAwait(false);
         var syncKey = $"{call.IdempotencyKey}:DongBoHoSoMC";
         var reply = await SyncAsync(item, maDonVi, exists, syncKey, cancellationToken).ConfigureAwait(false);
         if (!reply.Ok && (exists ? reply.Says(DoesNotExist) : reply.Says(AlreadyExists)))

@@ -44,8 +44,8 @@ internal sealed class DestinationHost : IAsyncDisposable
         return new DestinationHost(host, mock);
     }
 
-    public Task<DeliveryReceipt> DeliverAsync(DossierEvent dossierEvent, int attempt = 1) =>
-        Adapter.DeliverAsync(dossierEvent, TestDossierEvents.CallFor(dossierEvent, Adapter.Destination, attempt), TestContext.Current.CancellationToken);
+    public Task<DeliveryReceipt> DeliverAsync(DossierEvent dossierEvent, int attempt = 1, bool deliveredBefore = false) =>
+        Adapter.DeliverAsync(dossierEvent, TestDossierEvents.CallFor(dossierEvent, Adapter.Destination, attempt, deliveredBefore), TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -35,6 +35,34 @@ public sealed class NationalPortalAdapterTests
     }
 
     [Fact]
+    public async Task A_dossier_the_hub_delivered_before_is_updated_without_asking_TraCuuHoSo_again()
+    {
+        await using var host = await StartAsync();
+        var maHoSo = TestDossierEvents.NewMaHoSo();
+
+        var created = await host.DeliverAsync(TestDossierEvents.Event(maHoSo, 2));
+        var updated = await host.DeliverAsync(TestDossierEvents.Event(maHoSo, 4), deliveredBefore: true);
+
+        created.Action.ShouldBe("DongBoHoSoMC isUpdating=False");
+        updated.Action.ShouldBe("DongBoHoSoMC isUpdating=True");
+        Portal(host).Lookups.ShouldBe(1, "only the first event of the dossier asks whether it exists");
+        Portal(host).FindDossier(maHoSo).ShouldNotBeNull().TrangThaiHoSo.ShouldBe("4");
+    }
+
+    [Fact]
+    public async Task A_dossier_delivered_before_but_removed_from_the_portal_since_is_created_again()
+    {
+        await using var host = await StartAsync();
+        var maHoSo = TestDossierEvents.NewMaHoSo();
+
+        var receipt = await host.DeliverAsync(TestDossierEvents.Event(maHoSo, 4), deliveredBefore: true);
+
+        receipt.Action.ShouldBe("DongBoHoSoMC isUpdating=False");
+        Portal(host).Lookups.ShouldBe(0);
+        host.Mock.SideEffectsFor(maHoSo).ShouldHaveSingleItem().Operation.ShouldBe("DongBoHoSoMC isUpdating=False");
+    }
+
+    [Fact]
     public async Task Dossier_the_portal_already_holds_is_pushed_as_an_update()
     {
         // e.g. submitted online on the national portal itself.

@@ -34,6 +34,18 @@ public sealed class DestinationDeliveryTests
     };
 
     [Fact]
+    public async Task The_adapter_is_told_when_the_destination_took_an_earlier_event_of_the_dossier()
+    {
+        var delivery = Delivery();
+
+        await delivery.HandleEventAsync(Event("D1", 1), Ct);
+        await delivery.HandleEventAsync(Event("D1", 2), Ct);
+        await delivery.HandleEventAsync(Event("D2", 1), Ct);
+
+        _destination.Calls.Select(c => (c.Key, c.DeliveredBefore)).ShouldBe([("D1/1:emc", false), ("D1/2:emc", true), ("D2/1:emc", false)]);
+    }
+
+    [Fact]
     public async Task A_wanted_event_is_delivered_once_with_its_checkpoint_and_evidence_and_a_repeat_is_skipped()
     {
         var delivery = Delivery();
@@ -263,7 +275,7 @@ public sealed class DestinationDeliveryTests
 
         public bool WantsOnlyByPost { get; set; }
 
-        public List<(DossierEvent Event, string Key, int Attempt)> Calls { get; } = [];
+        public List<(DossierEvent Event, string Key, int Attempt, bool DeliveredBefore)> Calls { get; } = [];
 
         public void Refuse(string maHoSo) => _refused.Add(maHoSo);
 
@@ -273,7 +285,7 @@ public sealed class DestinationDeliveryTests
 
         public Task<DeliveryReceipt> DeliverAsync(DossierEvent dossierEvent, DeliveryCall call, CancellationToken cancellationToken)
         {
-            Calls.Add((dossierEvent, call.IdempotencyKey, call.Attempt));
+            Calls.Add((dossierEvent, call.IdempotencyKey, call.Attempt, call.DeliveredBefore));
             if (Down)
             {
                 throw new UpstreamException(destination, UpstreamFailure.Unavailable, $"{destination} is down");

@@ -83,9 +83,9 @@ public static class TestDossierEvents
     }
 
     /// <summary>The call the hub makes: idempotency key <c>{event_id}:{destination}</c>.</summary>
-    public static DeliveryCall CallFor(DossierEvent dossierEvent, string destination, int attempt = 1)
+    public static DeliveryCall CallFor(DossierEvent dossierEvent, string destination, int attempt = 1, bool deliveredBefore = false)
     {
         ArgumentNullException.ThrowIfNull(dossierEvent);
-        return new DeliveryCall($"{dossierEvent.EventId}:{destination}", attempt);
+        return new DeliveryCall($"{dossierEvent.EventId}:{destination}", attempt, deliveredBefore);
     }
 }

@@ -48,6 +48,7 @@ public sealed partial class PortalMock : DestinationMock
     private readonly Dictionary<string, DossierState> _dossiers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _createAfterLookup = new(StringComparer.Ordinal);
     private int _logins;
+    private int _lookups;
 
     private PortalMock(TimeProvider? timeProvider)
         : base("portal", timeProvider)
@@ -64,6 +65,9 @@ public sealed partial class PortalMock : DestinationMock
 
     /// <summary>Successful logins so far.</summary>
     public int Logins => Volatile.Read(ref _logins);
+
+    /// <summary><c>TraCuuHoSo</c> calls of the delivery services answered so far (not the inbound pull's).</summary>
+    public int Lookups => Volatile.Read(ref _lookups);
 
     /// <summary>The dossier as the portal holds it, or null.</summary>
     public PortalDossier? FindDossier(string maHoSo)
@@ -185,6 +189,7 @@ public sealed partial class PortalMock : DestinationMock
             return Error(RefusedErrorCode, "Thiếu mahoso");
         }
 
+        Interlocked.Increment(ref _lookups);
         lock (Gate)
         {
             if (_dossiers.TryGetValue(maHoSo, out var dossier))

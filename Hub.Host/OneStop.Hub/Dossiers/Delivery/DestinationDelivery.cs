@@ -71,7 +71,7 @@ public sealed partial class DestinationDelivery
             return null;
         }
 
-        var outcome = await TryDeliverAsync(e, replay: false, cancellationToken).ConfigureAwait(false);
+        var outcome = await TryDeliverAsync(e, state, replay: false, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         switch (outcome.Result)
         {
@@ -115,7 +115,7 @@ public sealed partial class DestinationDelivery
         while (state.IsParked)
         {
             var e = state.Parked[0];
-            var outcome = await TryDeliverAsync(e, replay: true, cancellationToken).ConfigureAwait(false);
+            var outcome = await TryDeliverAsync(e, state, replay: true, cancellationToken).ConfigureAwait(false);
             await outcome.Evidence.ConfigureAwait(false);
             var now = _time.GetUtcNow();
             if (outcome.Result == Result.Retry)
@@ -146,7 +146,7 @@ public sealed partial class DestinationDelivery
         return null;
     }
 
-    private async Task<Outcome> TryDeliverAsync(DossierEvent e, bool replay, CancellationToken ct)
+    private async Task<Outcome> TryDeliverAsync(DossierEvent e, DeliveryState state, bool replay, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var attempts = _attempts.GetOrAdd(e.EventId, _ => new Attempts(now));
@@ -155,7 +155,7 @@ public sealed partial class DestinationDelivery
         using var span = Diagnostics.HubActivities.StartDeliveryAttempt(Destination, e.EventId, attempts.Count, replay);
         try
         {
-            var receipt = await _adapter.DeliverAsync(e, new DeliveryCall($"{e.EventId}:{Destination}", attempts.Count), ct).ConfigureAwait(false);
+            var receipt = await _adapter.DeliverAsync(e, new DeliveryCall($"{e.EventId}:{Destination}", attempts.Count, state.Delivered.Count > 0), ct).ConfigureAwait(false);
             _attempts.TryRemove(e.EventId, out _);
             return new Outcome(Result.Delivered, null, null, RecordAsync(kind, e, "ok", receipt.MappingVersion, ct));
         }
