@@ -13,12 +13,14 @@ public sealed partial class KafkaCluster : IDisposable
 {
     private readonly IAdminClient? _owner;
     private readonly IReadOnlyDictionary<string, string> _client;
+    private readonly int? _fetchWaitMaxMs;
 
     public KafkaCluster(IOptions<KafkaOptions> options, IConfiguration configuration, ILogger<KafkaCluster> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
         _client = o.Client;
+        _fetchWaitMaxMs = o.FetchWaitMaxMs;
         if (!string.IsNullOrWhiteSpace(o.BootstrapServers))
         {
             BootstrapServers = o.BootstrapServers;
@@ -51,6 +53,12 @@ public sealed partial class KafkaCluster : IDisposable
     /// bootstrap servers. Make each client's config from it: <c>new ProducerConfig(cluster.ClientConfig()) { Acks = … }</c>.
     /// </summary>
     public ClientConfig ClientConfig() => KafkaOptionsValidator.ClientConfig(_client, BootstrapServers);
+
+    /// <summary>As <see cref="ClientConfig"/>, for a consumer: with <see cref="KafkaOptions.FetchWaitMaxMs"/>.</summary>
+    public ConsumerConfig ConsumerConfig() => new(ClientConfig())
+    {
+        FetchWaitMaxMs = _fetchWaitMaxMs ?? (IsEmbedded ? 10 : 500),
+    };
 
     /// <summary>Broker count as the cluster reports it now; throws when no broker answers in time.</summary>
     public int CountBrokers(TimeSpan timeout)

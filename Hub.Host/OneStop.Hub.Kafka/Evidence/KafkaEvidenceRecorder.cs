@@ -714,7 +714,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             return [];
         }
 
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(_cluster.ClientConfig()) { GroupId = "onestop-evidence-watermarks" }).Build();
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(_cluster.ConsumerConfig()) { GroupId = "onestop-evidence-watermarks" }).Build();
         return [.. metadata.Partitions.Select(p =>
         {
             var w = consumer.QueryWatermarkOffsets(new TopicPartition(topic, new Partition(p.PartitionId)), _options.ReadTimeout);
@@ -726,7 +726,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     private void ReadPartition(string topic, int partition, long from, CancellationToken cancellationToken, Action<long, string?, byte[]> take, long? until = null)
     {
         var tp = new TopicPartition(topic, new Partition(partition));
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(_cluster.ClientConfig())
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(_cluster.ConsumerConfig())
         {
             GroupId = $"onestop-evidence-reader-{Guid.NewGuid():N}",
             EnableAutoCommit = false,
@@ -799,7 +799,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             return entries;
         }
 
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(_cluster.ClientConfig())
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(_cluster.ConsumerConfig())
         {
             GroupId = $"onestop-evidence-reader-{Guid.NewGuid():N}",
             EnableAutoCommit = false,

@@ -55,7 +55,7 @@ internal sealed partial class KafkaAgencyOwnership(
     private void Run(CancellationToken stoppingToken)
     {
         _ = partitions.Count(topics.InboundPullOwners); // creates the topic before the group subscribes to it
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(cluster.ClientConfig())
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(cluster.ConsumerConfig())
         {
             GroupId = topics.InboundPullGroup,
             EnableAutoCommit = false,

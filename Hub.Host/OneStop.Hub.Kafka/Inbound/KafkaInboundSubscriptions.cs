@@ -150,7 +150,7 @@ internal sealed partial class KafkaInboundSubscriptions(
             return null;
         }
 
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(cluster.ClientConfig())
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(cluster.ConsumerConfig())
         {
             GroupId = "onestop-inbound-reader",
             EnableAutoCommit = false,
@@ -201,7 +201,7 @@ internal sealed partial class KafkaInboundSubscriptions(
     private IConsumer<string, byte[]> Assign(IReadOnlyDictionary<string, AckPosition> positions, bool eof)
     {
         var count = partitions.Count(Topic);
-        var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(cluster.ClientConfig())
+        var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(cluster.ConsumerConfig())
         {
             GroupId = "onestop-inbound-reader", // never joins or commits: positions live in the ack table
             EnableAutoCommit = false,

@@ -84,7 +84,7 @@ internal sealed partial class DossierLogConsumer
     /// <summary>The consume loop, on a dedicated thread (it blocks in Consume).</summary>
     public void Run(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(_cluster.ClientConfig())
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig(_cluster.ConsumerConfig())
         {
             GroupId = _topics.DeliveryGroup(Name),
             EnableAutoCommit = true,

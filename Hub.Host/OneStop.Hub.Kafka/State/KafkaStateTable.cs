@@ -146,7 +146,7 @@ internal sealed partial class KafkaStateTable : IStateTable
 
     private Dictionary<int, long> HighWatermarks()
     {
-        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(_cluster.ClientConfig())
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(_cluster.ConsumerConfig())
         {
             GroupId = "onestop-watermarks", EnableAutoCommit = false,
         }).Build();
@@ -173,7 +173,7 @@ internal sealed partial class KafkaStateTable : IStateTable
 
     private void RunReader(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]?>(new ConsumerConfig(_cluster.ClientConfig())
+        using var consumer = new ConsumerBuilder<string, byte[]?>(new ConsumerConfig(_cluster.ConsumerConfig())
         {
             GroupId = $"onestop-state-{Guid.NewGuid():N}", // assigned, never commits: the checkpoint lives in the local store
             EnableAutoCommit = false,
