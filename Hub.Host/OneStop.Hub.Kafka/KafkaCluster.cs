@@ -57,7 +57,7 @@ public sealed partial class KafkaCluster : IDisposable
     /// <summary>As <see cref="ClientConfig"/>, for a consumer: with <see cref="KafkaOptions.FetchWaitMaxMs"/>.</summary>
     public ConsumerConfig ConsumerConfig() => new(ClientConfig())
     {
-        FetchWaitMaxMs = _fetchWaitMaxMs ?? (IsEmbedded ? 10 : 500),
+        FetchWaitMaxMs = _fetchWaitMaxMs ?? (IsEmbedded ? 20 : 500),
     };
 
     /// <summary>Broker count as the cluster reports it now; throws when no broker answers in time.</summary>

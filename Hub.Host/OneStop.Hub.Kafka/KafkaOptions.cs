@@ -38,7 +38,7 @@ public sealed class KafkaOptions
     /// How long a consumer's fetch may wait at the broker for new records (<c>fetch.wait.max.ms</c>). A real broker
     /// answers as soon as records arrive, so the wait costs no latency there: default 500 ms. librdkafka's mock
     /// cluster (the embedded one, or one hosted by kcat) holds an empty fetch for the whole wait even when records
-    /// arrive meanwhile, which adds up to this much to every delivery; the embedded cluster defaults to 10 ms, and a
+    /// arrive meanwhile, which adds up to this much to every delivery; the embedded cluster defaults to 20 ms (each idle consumer then asks 50 times a second), and a
     /// hub on a kcat-hosted mock cluster should set it too.
     /// </summary>
     [Range(1, 10_000)]

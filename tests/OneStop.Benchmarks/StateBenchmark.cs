@@ -39,6 +39,7 @@ internal static class StateBenchmark
         await using var systems = await TestSystems.StartAsync();
         var settings = systems.Settings();
         settings["Kafka:BootstrapServers"] = kafka.BootstrapServers;
+        settings["Kafka:FetchWaitMaxMs"] = "20"; // a mock cluster (kcat) holds empty fetches for the whole wait
         settings["Security:RateLimit:PermitsPerPeriod"] = "1000000";
         settings["Security:RateLimit:Burst"] = "1000000";
         settings["Logging:LogLevel:Default"] = "Warning";
