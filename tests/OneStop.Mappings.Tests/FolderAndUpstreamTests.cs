@@ -178,6 +178,19 @@ public sealed class FolderAndUpstreamTests : IDisposable
     }
 
     [Fact]
+    public void A_broken_mapping_an_upstream_names_is_reported_once_by_its_own_file()
+    {
+        // Regression: the upstream also reported the mapping as missing, which it is not (a built-in lookup's reply
+        // mapping with a bad table read as two problems, one of them wrong).
+        folder.WriteFile("civil-status.request.yaml", Request);
+        folder.WriteFile("civil-status.reply.yaml", Reply.Replace("root: { path: data }", "root: { path: data, parse: yaml }", StringComparison.Ordinal));
+        folder.WriteFile("upstreams/civil-status.yaml", RestUpstream);
+
+        Should.Throw<MappingLoadException>(() => MappingLoader.LoadFolder(folder.Files)).Errors
+            .ShouldHaveSingleItem().File.ShouldBe("civil-status.reply.yaml");
+    }
+
+    [Fact]
     public void Upstream_structure_errors_come_from_its_schema()
     {
         folder.WriteFile("upstreams/civil-status.yaml", "id: civil-status\nversion: 1\nprotocol: grpc\nendpoint: /x\nretries: 3\n");
