@@ -128,7 +128,7 @@ public sealed class LookupService
         }
         catch (UpstreamException e)
         {
-            var kind = Translate(e.Failure);
+            var kind = HubException.KindOf(e.Failure);
             outcome = ExchangeOutcome.Of(kind);
             throw new HubException(kind, e.Message, upstream: e.Upstream, inner: e);
         }
@@ -163,14 +163,6 @@ public sealed class LookupService
             }).ConfigureAwait(false);
         }
     }
-
-    private static HubErrorKind Translate(UpstreamFailure failure) => failure switch
-    {
-        UpstreamFailure.Timeout => HubErrorKind.Timeout,
-        UpstreamFailure.MalformedReply => HubErrorKind.UpstreamMalformed,
-        UpstreamFailure.Rejected => HubErrorKind.UpstreamRejected,
-        _ => HubErrorKind.Unavailable,
-    };
 
     /// <summary>The generic lookup as an adapter of the flow above: parameters, context and request id become the mapping's source.</summary>
     private sealed class GenericAdapter(IGenericLookupAdapter adapter, MappingCatalog catalog, UpstreamDefinition? definition)
