@@ -17,27 +17,9 @@ public interface IMappingSource
 
 /// <summary>
 /// A condition a catalog must meet before the hub uses it (at start and on every reload), beyond its files being
-/// valid: e.g. that the mappings a registered adapter calls are there. A catalog that fails is refused, naming the problem.
+/// valid: e.g. that the upstreams the built-in lookups call are defined. A catalog that fails is refused, naming the problem.
 /// </summary>
 public interface IMappingCatalogCheck
 {
     IEnumerable<MappingError> Check(MappingCatalog catalog);
-}
-
-/// <summary>The mappings an adapter calls must be in every catalog the hub uses: deleting one is refused, not discovered on the next call.</summary>
-public sealed class RequiredMappings(string adapter, params string[] ids) : IMappingCatalogCheck
-{
-    public IReadOnlyList<string> Ids { get; } = ids;
-
-    public IEnumerable<MappingError> Check(MappingCatalog catalog)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        foreach (var id in Ids)
-        {
-            if (!catalog.TryGet(id, out _))
-            {
-                yield return new MappingError($"{id}.yaml", "$", $"the {adapter} adapter needs mapping '{id}', which the folder no longer holds");
-            }
-        }
-    }
 }

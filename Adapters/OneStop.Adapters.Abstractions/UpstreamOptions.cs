@@ -13,7 +13,7 @@ public sealed class UpstreamOptions
     [Required(ErrorMessage = "required: the upstream's address (the fakes from mocks/ start only with the demo launcher, Hub.Host/OneStop.Hub.Demo)")]
     public Uri? BaseUrl { get; set; }
 
-    /// <summary>Path of the business operation, relative to <see cref="BaseUrl"/>; empty = the adapter's documented default.</summary>
+    /// <summary>Path of the business operation, relative to <see cref="BaseUrl"/>; empty = the adapter's documented default, or the upstream definition's <c>endpoint</c>.</summary>
     public string? Endpoint { get; set; }
 
     /// <summary>

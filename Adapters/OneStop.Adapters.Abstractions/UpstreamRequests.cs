@@ -61,3 +61,6 @@ public static class UpstreamRequests
     public static string Brief(string? message, int max = 200) =>
         string.IsNullOrEmpty(message) ? "" : message.Length <= max ? message : message[..max] + "…";
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+internal sealed partial class JsonNodeContext : System.Text.Json.Serialization.JsonSerializerContext;

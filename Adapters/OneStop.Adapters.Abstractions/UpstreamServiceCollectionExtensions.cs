@@ -29,19 +29,8 @@ public static class UpstreamServiceCollectionExtensions
         string name,
         Func<UpstreamAuthContext, IUpstreamAuthentication> authentication)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(authentication);
-
-        services.AddOptions<UpstreamOptions>(name)
-            .BindConfiguration($"{Section}:{name}")
-            .ValidateDataAnnotations()
-            .Validate(o => o.TotalTimeout >= o.AttemptTimeout,
-                $"{Section}:{name}: TotalTimeout must be at least AttemptTimeout")
-            .Validate(o => o.Auth == UpstreamAuthMode.None || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0),
-                $"{Section}:{name}: ClientId and ClientSecret are required when Auth is ClientCredentials")
-            .ValidateOnStart();
-
+        services.AddUpstreamOptions(name);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<UpstreamBreakerStates>();
@@ -63,6 +52,25 @@ public static class UpstreamServiceCollectionExtensions
             var auth = authentication(new UpstreamAuthContext(name, http, options, sp.GetRequiredService<TimeProvider>()));
             return new UpstreamClient(name, http, options, pipeline, auth);
         });
+        return services;
+    }
+
+    /// <summary>
+    /// Binds <c>Upstreams:&lt;name&gt;</c> to named <see cref="UpstreamOptions"/> and validates it at start-up, so a hub
+    /// missing an upstream's address or credentials refuses to start and names the setting.
+    /// </summary>
+    public static IServiceCollection AddUpstreamOptions(this IServiceCollection services, string name)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        services.AddOptions<UpstreamOptions>(name)
+            .BindConfiguration($"{Section}:{name}")
+            .ValidateDataAnnotations()
+            .Validate(o => o.TotalTimeout >= o.AttemptTimeout,
+                $"{Section}:{name}: TotalTimeout must be at least AttemptTimeout")
+            .Validate(o => o.Auth == UpstreamAuthMode.None || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0),
+                $"{Section}:{name}: ClientId and ClientSecret are required when Auth is ClientCredentials")
+            .ValidateOnStart();
         return services;
     }
 

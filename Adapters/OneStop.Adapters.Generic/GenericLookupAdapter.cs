@@ -24,8 +24,18 @@ internal sealed class GenericLookupAdapter(GenericUpstreamClients clients) : IGe
         Encoding = new UTF8Encoding(false),
     };
 
-    public async Task<UpstreamReply<JsonObject>> LookupAsync(
-        MappingCatalog catalog, UpstreamDefinition upstream, JsonObject source, UpstreamCall call, CancellationToken cancellationToken)
+    public Task<UpstreamReply<JsonObject>> LookupAsync(
+        MappingCatalog catalog, UpstreamDefinition upstream, JsonObject source, UpstreamCall call, CancellationToken cancellationToken) =>
+        CallAsync(catalog, upstream, source, call, static (_, mapped) => mapped as JsonObject, cancellationToken);
+
+    /// <summary>
+    /// The call every file-defined upstream goes through, generic or built-in: <paramref name="read"/> turns the mapped
+    /// reply into the record (null: none) inside the resilience pipeline, so a record that does not fit counts against
+    /// the upstream like any malformed reply.
+    /// </summary>
+    internal async Task<UpstreamReply<T>> CallAsync<T>(
+        MappingCatalog catalog, UpstreamDefinition upstream, JsonObject source, UpstreamCall call, Func<string, JsonNode, T?> read, CancellationToken cancellationToken)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(upstream);
@@ -48,28 +58,23 @@ internal sealed class GenericLookupAdapter(GenericUpstreamClients clients) : IGe
         var request = requestMapping.ApplyTraced(source) as JsonObject
             ?? throw new InvalidOperationException($"mapping {requestMapping.VersionTag} produced no request object");
 
+        var mappings = new Mappings(requestMapping, replyMapping);
         return upstream.Protocol == UpstreamProtocol.Soap
-            ? await CallSoapAsync(client, upstream, request, requestMapping, replyMapping, cancellationToken).ConfigureAwait(false)
-            : await CallRestAsync(client, upstream, request, requestMapping, replyMapping, cancellationToken).ConfigureAwait(false);
+            ? await CallSoapAsync(client, upstream, request, mappings, read, cancellationToken).ConfigureAwait(false)
+            : await CallRestAsync(client, upstream, request, mappings, read, cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task<UpstreamReply<JsonObject>> CallRestAsync(
-        UpstreamClient client, UpstreamDefinition upstream, JsonObject request, MappingDefinition requestMapping, MappingDefinition replyMapping, CancellationToken ct) =>
+    private static Task<UpstreamReply<T>> CallRestAsync<T>(
+        UpstreamClient client, UpstreamDefinition upstream, JsonObject request, Mappings mappings, Func<string, JsonNode, T?> read, CancellationToken ct)
+        where T : class =>
         client.CallJsonAsync(
             () => upstream.Method == "GET" ? UpstreamRequests.GetWithQuery(Endpoint(client), request) : UpstreamRequests.PostJson(Endpoint(client), request),
-            reply =>
-            {
-                if (upstream.IsRefusal(reply, out var message))
-                {
-                    throw new UpstreamException(upstream.Id, UpstreamFailure.Rejected, Describe(message));
-                }
-
-                return Map(upstream.Id, reply, requestMapping, replyMapping);
-            },
+            reply => HoldsRecord(upstream, reply) ? Map(upstream.Id, reply, mappings, read) : None<T>(mappings),
             ct);
 
-    private static Task<UpstreamReply<JsonObject>> CallSoapAsync(
-        UpstreamClient client, UpstreamDefinition upstream, JsonObject request, MappingDefinition requestMapping, MappingDefinition replyMapping, CancellationToken ct)
+    private static Task<UpstreamReply<T>> CallSoapAsync<T>(
+        UpstreamClient client, UpstreamDefinition upstream, JsonObject request, Mappings mappings, Func<string, JsonNode, T?> read, CancellationToken ct)
+        where T : class
     {
         var envelope = Envelope(upstream, request);
         return client.CallAsync(
@@ -101,31 +106,51 @@ internal sealed class GenericLookupAdapter(GenericUpstreamClients clients) : IGe
                     throw new UpstreamException(upstream.Id, UpstreamFailure.MalformedReply, $"reply is not XML the hub reads: {problem}");
                 }
 
-                if (upstream.IsRefusal(tree, out var message))
-                {
-                    throw new UpstreamException(upstream.Id, UpstreamFailure.Rejected, Describe(message));
-                }
-
                 // The reply mapping reads the XML text itself (root: { parse: xml, … }), as its samples do.
-                return Map(upstream.Id, JsonValue.Create(text), requestMapping, replyMapping);
+                return HoldsRecord(upstream, tree) ? Map(upstream.Id, JsonValue.Create(text), mappings, read) : None<T>(mappings);
             },
             ct);
     }
 
-    private static UpstreamReply<JsonObject> Map(string upstream, JsonNode reply, MappingDefinition requestMapping, MappingDefinition replyMapping)
+    /// <summary>
+    /// The definition's verdict on the reply (<c>success_when</c>, <c>not_found_when</c>, <c>error_code</c>,
+    /// <c>error_message</c>): true to map it, false when it says there is no record; a refusal or a reply without its
+    /// success flag is thrown. No upstream's reply is judged anywhere else.
+    /// </summary>
+    private static bool HoldsRecord(UpstreamDefinition upstream, JsonNode? reply)
+    {
+        var check = upstream.Judge(reply);
+        return check.Verdict switch
+        {
+            UpstreamReplyVerdict.Malformed => throw new UpstreamException(upstream.Id, UpstreamFailure.MalformedReply, check.Code ?? "reply is not in the documented shape"),
+            UpstreamReplyVerdict.Refused => throw new UpstreamException(upstream.Id, UpstreamFailure.Rejected, check.Code is null
+                ? Describe(check.Message)
+                : string.IsNullOrWhiteSpace(check.Message) ? check.Code : $"{check.Code}: {UpstreamRequests.Brief(check.Message)}"),
+            UpstreamReplyVerdict.NotFound => false,
+            _ => true,
+        };
+    }
+
+    private static UpstreamReply<T> None<T>(Mappings mappings)
+        where T : class => new(null, mappings.Reply.VersionTag, mappings.Request.VersionTag);
+
+    private static UpstreamReply<T> Map<T>(string upstream, JsonNode reply, Mappings mappings, Func<string, JsonNode, T?> read)
+        where T : class
     {
         JsonNode? mapped;
         try
         {
-            mapped = replyMapping.ApplyTraced(reply);
+            mapped = mappings.Reply.ApplyTraced(reply);
         }
         catch (MappingException e)
         {
             throw new UpstreamException(upstream, UpstreamFailure.MalformedReply, e.Message, e);
         }
 
-        return new UpstreamReply<JsonObject>(mapped as JsonObject, replyMapping.VersionTag, requestMapping.VersionTag);
+        return new UpstreamReply<T>(mapped is null ? null : read(upstream, mapped), mappings.Reply.VersionTag, mappings.Request.VersionTag);
     }
+
+    private sealed record Mappings(MappingDefinition Request, MappingDefinition Reply);
 
     /// <summary>The mapped request as the operation element of a SOAP 1.1 envelope.</summary>
     internal static string Envelope(UpstreamDefinition upstream, JsonObject request)

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Primitives;
 using OneStop.Mappings;
 
 namespace OneStop.Adapters.Generic;
@@ -11,16 +13,43 @@ namespace OneStop.Adapters.Generic;
 /// from <c>Upstreams:&lt;id&gt;:*</c> in configuration (which wins: addresses and secrets belong to the environment).
 /// A changed definition gets a new client and a new resilience pipeline; the old one finishes its calls.
 /// </summary>
-internal sealed class GenericUpstreamClients(UpstreamClientFactory factory, IConfiguration configuration)
+internal sealed class GenericUpstreamClients : IDisposable
 {
     private readonly ConcurrentDictionary<string, UpstreamClient> _clients = new(StringComparer.Ordinal);
 
+    // The client each definition (one version of one file) resolved to, until configuration changes: binding
+    // configuration and hashing the settings is work a lookup should not repeat on every call.
+    private readonly ConditionalWeakTable<UpstreamDefinition, Resolved> _resolved = [];
+    private readonly UpstreamClientFactory _factory;
+    private readonly IConfiguration _configuration;
+    private readonly IDisposable _reloads;
+    private int _configurationVersion;
+
+    public GenericUpstreamClients(UpstreamClientFactory factory, IConfiguration configuration)
+    {
+        _factory = factory;
+        _configuration = configuration;
+        _reloads = ChangeToken.OnChange(configuration.GetReloadToken, () => Interlocked.Increment(ref _configurationVersion));
+    }
+
     public UpstreamClient For(UpstreamDefinition definition)
     {
-        var options = Options(definition, configuration);
+        var version = Volatile.Read(ref _configurationVersion);
+        if (_resolved.TryGetValue(definition, out var resolved) && resolved.ConfigurationVersion == version)
+        {
+            return resolved.Client;
+        }
+
+        var options = Options(definition, _configuration);
         var key = $"generic-{definition.Id}-{Stamp(definition, options)}";
-        return _clients.GetOrAdd(key, k => factory.Create(definition.Id, options, k));
+        var client = _clients.GetOrAdd(key, k => _factory.Create(definition.Id, options, k));
+        _resolved.AddOrUpdate(definition, new Resolved(version, client));
+        return client;
     }
+
+    public void Dispose() => _reloads.Dispose();
+
+    private sealed record Resolved(int ConfigurationVersion, UpstreamClient Client);
 
     /// <summary>The options of <paramref name="definition"/> with configuration laid over them.</summary>
     internal static UpstreamOptions Options(UpstreamDefinition definition, IConfiguration configuration)

@@ -70,4 +70,13 @@ public sealed class HubException : Exception
 
     public static HubException Invalid(string field, string rule) =>
         new(HubErrorKind.InvalidArgument, $"{field}: {rule}", field);
+
+    /// <summary>What a failed upstream call means to the hub's caller: timeout, malformed reply, refusal, or unavailable.</summary>
+    public static HubErrorKind KindOf(OneStop.Adapters.UpstreamFailure failure) => failure switch
+    {
+        OneStop.Adapters.UpstreamFailure.Timeout => HubErrorKind.Timeout,
+        OneStop.Adapters.UpstreamFailure.MalformedReply => HubErrorKind.UpstreamMalformed,
+        OneStop.Adapters.UpstreamFailure.Rejected => HubErrorKind.UpstreamRejected,
+        _ => HubErrorKind.Unavailable,
+    };
 }

@@ -87,11 +87,16 @@ public static class MappingLoader
         var schemas = new SchemaFiles();
         var before = errors.Count;
         var definitions = new List<MappingDefinition>();
+        var failed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in YamlFiles(fullFolder))
         {
             if (Read(path, Path.GetFileName(path), errors) is { } yaml && Compile(yaml, path, errors, schemas) is { } definition)
             {
                 definitions.Add(definition);
+            }
+            else
+            {
+                failed.Add(Path.GetFileNameWithoutExtension(path));
             }
         }
 
@@ -114,7 +119,8 @@ public static class MappingLoader
         {
             foreach (var (key, id) in new[] { ("request", upstream.RequestMapping), ("reply", upstream.ReplyMapping) })
             {
-                if (!ids.Contains(id))
+                // A mapping whose file is there but did not load is reported by its own errors, not again as missing.
+                if (!ids.Contains(id) && !failed.Contains(id))
                 {
                     errors.Add(new MappingError(upstream.FileName, key, $"no mapping '{id}' in the folder (expected file {id}.yaml)"));
                 }

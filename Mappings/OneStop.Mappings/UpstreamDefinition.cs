@@ -22,6 +22,27 @@ public enum UpstreamAuthMode
     ClientCredentials,
 }
 
+/// <summary>What an upstream's reply says by the conditions of its definition, before the reply mapping reads it.</summary>
+public enum UpstreamReplyVerdict
+{
+    /// <summary>A successful reply: the reply mapping reads the record (or finds none).</summary>
+    Success,
+
+    /// <summary><c>not_found_when</c> holds: the upstream says it holds no such record.</summary>
+    NotFound,
+
+    /// <summary><c>success_when</c> does not hold: the upstream refused the request.</summary>
+    Refused,
+
+    /// <summary><c>success_when</c> has <c>required: true</c> and the reply has nothing at its path: not the documented shape.</summary>
+    Malformed,
+}
+
+/// <summary>The verdict on one reply, with what a refusal or a malformed reply is reported with.</summary>
+/// <param name="Code">For a refusal: the code at <c>error_code</c>, named, e.g. <c>error_code 2</c>; for a malformed reply: what is missing.</param>
+/// <param name="Message">For a refusal: the text at <c>error_message</c>, as the upstream wrote it.</param>
+public readonly record struct UpstreamReplyCheck(UpstreamReplyVerdict Verdict, string? Code = null, string? Message = null);
+
 /// <summary>
 /// An upstream defined by a file (<c>upstreams/&lt;id&gt;.yaml</c> in a mapping folder) rather than by code: its address,
 /// protocol, authentication, the two mappings (<c>request</c>: parameters → upstream request; <c>reply</c>: upstream
@@ -40,6 +61,15 @@ public sealed class UpstreamDefinition
         _successWhen = successWhen;
         _errorMessage = errorMessage;
     }
+
+    /// <summary><c>success_when: { …, required: true }</c>: a reply with nothing at the condition's path is malformed.</summary>
+    internal bool SuccessRequired { get; init; }
+
+    /// <summary><c>not_found_when</c>: the condition under which the reply says "no such record".</summary>
+    internal Condition? NotFoundWhen { get; init; }
+
+    /// <summary><c>error_code</c>: where a refusal carries its code, and the name it is reported by.</summary>
+    internal (PathExpr Path, string Name)? ErrorCode { get; init; }
 
     /// <summary>The upstream's name (the file name without <c>.yaml</c>), e.g. <c>civil-status</c>: what callers pass to the generic lookup.</summary>
     public string Id { get; }
@@ -117,6 +147,34 @@ public sealed class UpstreamDefinition
 
         message = _errorMessage is null ? null : Json.Text(_errorMessage.Resolve(reply));
         return true;
+    }
+
+    /// <summary>
+    /// Judges a reply by the definition's conditions, in this order: <c>success_when</c> with <c>required: true</c> and
+    /// nothing at its path → <see cref="UpstreamReplyVerdict.Malformed"/>; <c>not_found_when</c> holds →
+    /// <see cref="UpstreamReplyVerdict.NotFound"/>; <c>success_when</c> does not hold → <see cref="UpstreamReplyVerdict.Refused"/>
+    /// with the code at <c>error_code</c> and the text at <c>error_message</c>; otherwise <see cref="UpstreamReplyVerdict.Success"/>.
+    /// </summary>
+    public UpstreamReplyCheck Judge(JsonNode? reply)
+    {
+        if (SuccessRequired && _successWhen is not null && Json.IsAbsent(_successWhen.Path.Resolve(reply)))
+        {
+            return new UpstreamReplyCheck(UpstreamReplyVerdict.Malformed, $"reply has no {_successWhen.Path.Text}");
+        }
+
+        if (NotFoundWhen is not null && NotFoundWhen.Holds(reply))
+        {
+            return new UpstreamReplyCheck(UpstreamReplyVerdict.NotFound);
+        }
+
+        if (_successWhen is null || _successWhen.Holds(reply))
+        {
+            return new UpstreamReplyCheck(UpstreamReplyVerdict.Success);
+        }
+
+        var code = ErrorCode is { } errorCode ? Json.Text(errorCode.Path.Resolve(reply)) : null;
+        var message = _errorMessage is null ? null : Json.Text(_errorMessage.Resolve(reply));
+        return new UpstreamReplyCheck(UpstreamReplyVerdict.Refused, code is null ? null : $"{ErrorCode!.Value.Name} {code}", message);
     }
 
     public override string ToString() => VersionTag;

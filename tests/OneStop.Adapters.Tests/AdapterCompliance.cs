@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OneStop.Adapters;
+using OneStop.Adapters.Generic;
 using OneStop.Mocks;
 using OneStop.Testing;
 using Shouldly;
@@ -9,8 +10,9 @@ using Shouldly;
 namespace OneStop.Adapters.Tests;
 
 /// <summary>
-/// What every lookup adapter must do against its upstream, whatever the upstream: run once per adapter
-/// against that adapter's fake, each test with a fresh fake and a fresh adapter (so a fresh circuit).
+/// What every lookup must do against its upstream, whatever the upstream: run once per built-in lookup (the
+/// file-defined adapter over <c>upstreams/&lt;id&gt;.yaml</c> of the shipped mapping folder) against that upstream's
+/// fake, each test with a fresh fake and a fresh adapter (so a fresh circuit).
 /// Upstream settings: 2 s attempt timeout, 2 retries, breaker opens at 50% of at least 4 calls, for 1 s.
 /// </summary>
 public abstract class AdapterCompliance<TQuery, TRecord> : IAsyncLifetime
@@ -26,6 +28,14 @@ public abstract class AdapterCompliance<TQuery, TRecord> : IAsyncLifetime
     protected abstract Task<MockServer> StartMockAsync(SyntheticDataset data);
 
     protected abstract void AddAdapter(IHostApplicationBuilder builder);
+
+    /// <summary>The built-in lookup <paramref name="id"/> as the hub registers it, alone (so only its settings are required).</summary>
+    protected static void AddBuiltInLookup(IHostApplicationBuilder builder, string id)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        GenericUpstreamRegistration.AddGenericUpstreams(builder.Services);
+        GenericUpstreamRegistration.AddBuiltInLookup(builder.Services, id);
+    }
 
     /// <summary>A query for a record the fake holds.</summary>
     protected abstract TQuery Known { get; }

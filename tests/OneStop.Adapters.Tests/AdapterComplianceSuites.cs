@@ -1,21 +1,18 @@
 using Microsoft.Extensions.Hosting;
-using OneStop.Adapters.Business;
-using OneStop.Adapters.Insurance;
-using OneStop.Adapters.Land;
-using OneStop.Adapters.Population;
+using OneStop.Adapters.Generic;
 using OneStop.Mocks;
 using OneStop.Schemas.Canonical;
 using Shouldly;
 
 namespace OneStop.Adapters.Tests;
 
-public sealed class PopulationAdapterCompliance : AdapterCompliance<CitizenQuery, CongDan>
+public sealed class PopulationLookupCompliance : AdapterCompliance<CitizenQuery, CongDan>
 {
     protected override string Name => "Population";
 
     protected override async Task<MockServer> StartMockAsync(SyntheticDataset data) => await PopulationMock.StartAsync(data);
 
-    protected override void AddAdapter(IHostApplicationBuilder builder) => builder.AddPopulationAdapter();
+    protected override void AddAdapter(IHostApplicationBuilder builder) => AddBuiltInLookup(builder, BuiltInLookups.Population);
 
     protected override CitizenQuery Known => new() { SoDinhDanh = "038085000123", HoVaTen = "Nguyễn Văn An", NgayThangNamSinh = "1985-03-15" };
 
@@ -29,13 +26,13 @@ public sealed class PopulationAdapterCompliance : AdapterCompliance<CitizenQuery
     }
 }
 
-public sealed class BusinessAdapterCompliance : AdapterCompliance<EnterpriseQuery, DoanhNghiep>
+public sealed class BusinessLookupCompliance : AdapterCompliance<EnterpriseQuery, DoanhNghiep>
 {
     protected override string Name => "Business";
 
     protected override async Task<MockServer> StartMockAsync(SyntheticDataset data) => await BusinessMock.StartAsync(data);
 
-    protected override void AddAdapter(IHostApplicationBuilder builder) => builder.AddBusinessAdapter();
+    protected override void AddAdapter(IHostApplicationBuilder builder) => AddBuiltInLookup(builder, BuiltInLookups.Business);
 
     protected override EnterpriseQuery Known => new() { MaSoDoanhNghiep = "2801234564" };
 
@@ -48,13 +45,13 @@ public sealed class BusinessAdapterCompliance : AdapterCompliance<EnterpriseQuer
     }
 }
 
-public sealed class InsuranceAdapterCompliance : AdapterCompliance<InsuranceQuery, SoBhxh>
+public sealed class InsuranceLookupCompliance : AdapterCompliance<InsuranceQuery, SoBhxh>
 {
     protected override string Name => "Insurance";
 
     protected override async Task<MockServer> StartMockAsync(SyntheticDataset data) => await InsuranceMock.StartAsync(data);
 
-    protected override void AddAdapter(IHostApplicationBuilder builder) => builder.AddInsuranceAdapter();
+    protected override void AddAdapter(IHostApplicationBuilder builder) => AddBuiltInLookup(builder, BuiltInLookups.Insurance);
 
     protected override InsuranceQuery Known => new() { MaSoBhxh = "3820000123" };
 
@@ -67,13 +64,13 @@ public sealed class InsuranceAdapterCompliance : AdapterCompliance<InsuranceQuer
     }
 }
 
-public sealed class LandAdapterCompliance : AdapterCompliance<LandParcelQuery, ThuaDat>
+public sealed class LandLookupCompliance : AdapterCompliance<LandParcelQuery, ThuaDat>
 {
     protected override string Name => "Land";
 
     protected override async Task<MockServer> StartMockAsync(SyntheticDataset data) => await LandMock.StartAsync(data);
 
-    protected override void AddAdapter(IHostApplicationBuilder builder) => builder.AddLandAdapter();
+    protected override void AddAdapter(IHostApplicationBuilder builder) => AddBuiltInLookup(builder, BuiltInLookups.Land);
 
     protected override LandParcelQuery Known => new() { MaPhuongXa = "16012", SoHieuBanDo = 12, SoThuTuThua = 345 };
 

@@ -126,7 +126,7 @@ public sealed class DestinationDeliveryTests
         state.LastError.ShouldNotBeNull().ShouldContain("refuses");
         state.ParkedAt.ShouldBe(_time.GetUtcNow());
         States.Parked("emc").Select(s => s.MaHoSo).ShouldBe(["D1"]);
-        _evidence.Records.Count(r => r.Outcome == "Rejected").ShouldBe(3);
+        _evidence.Records.Count(r => r.Outcome == "upstream_rejected").ShouldBe(3);
     }
 
     [Fact]

@@ -122,15 +122,15 @@ public sealed class ReloadingMappingSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Removing_a_mapping_an_adapter_needs_is_refused()
+    public async Task Removing_a_mapping_a_built_in_lookup_needs_is_refused()
     {
-        using var source = Start(new RequiredMappings("land", "land.request", "land.reply"));
+        using var source = Start();
         File.Delete(Path.Combine(Files, "land.reply.yaml"));
 
         var report = await source.ReloadNowAsync(TestContext.Current.CancellationToken);
 
         report.Outcome.ShouldBe(MappingReloadReport.Refused);
-        report.Errors.Select(e => e.ToString()).ShouldBe(["land.reply.yaml: $: the land adapter needs mapping 'land.reply', which the folder no longer holds"]);
+        report.Errors.Select(e => e.ToString()).ShouldBe(["upstreams/land.yaml: reply: no mapping 'land.reply' in the folder (expected file land.reply.yaml)"]);
         report.Changed.ShouldBe(["-land.reply.yaml"]);
         source.Current.TryGet("land.reply", out _).ShouldBeTrue();
     }

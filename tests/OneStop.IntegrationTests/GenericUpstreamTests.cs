@@ -48,7 +48,7 @@ public sealed class GenericUpstreamTests(MappingFolderHubFixture fixture) : ICla
 
         await Eventually.Until(
             () => admin.ListMappingsAsync(new ListMappingsRequest(), Key, cancellationToken: ct).ResponseAsync,
-            r => r.Upstreams.Count == 2,
+            r => r.Upstreams.Any(u => u.Id == "civil-status") && r.Upstreams.Any(u => u.Id == "civil-status-soap"),
             "the civil-status upstreams to be in force");
     }
 
@@ -123,6 +123,18 @@ public sealed class GenericUpstreamErrorTests(MappingFolderHubFixture fixture) :
     private static Metadata Key => new() { { "x-api-key", "onestop-demo-key" } };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_built_in_lookups_upstream_is_refused_by_the_generic_lookup_naming_its_operation()
+    {
+        // upstreams/population.yaml is in the folder, but only VerifyCitizen (its right, its identifier checks) may call it.
+        var calls = fixture.Mocks.Population.BusinessCalls;
+        var refused = await Should.ThrowAsync<RpcException>(
+            _generic.LookupAsync(GenericUpstreamTests.Request("population", ("so_dinh_danh", "038085000123")), Key, cancellationToken: Ct).ResponseAsync);
+        refused.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        refused.Status.Detail.ShouldBe("upstream: 'population' is a built-in lookup: call LookupService/VerifyCitizen");
+        fixture.Mocks.Population.BusinessCalls.ShouldBe(calls);
+    }
 
     [Fact]
     public async Task Generic_lookup_errors_say_what_to_fix()

@@ -73,6 +73,38 @@ public sealed class MappingsHotReloadTests(MappingFolderHubFixture fixture) : IC
     }
 
     [Fact]
+    public async Task A_built_in_lookups_definition_is_listed_and_a_change_to_its_reply_conditions_takes_effect_while_the_hub_runs()
+    {
+        var unknownParcel = new GetLandParcelRequest { MaPhuongXa = "16012", SoHieuBanDo = 999, SoThuTuThua = 99999 };
+        var before = await ListAsync();
+        foreach (var id in new[] { "population", "business", "insurance", "land" })
+        {
+            before.Upstreams.ShouldContain(u => u.Id == id && u.File == $"upstreams/{id}.yaml" && u.ReplyMapping == $"{id}.reply");
+        }
+
+        (await Should.ThrowAsync<RpcException>(_lookups.GetLandParcelAsync(unknownParcel, Key, cancellationToken: Ct).ResponseAsync))
+            .StatusCode.ShouldBe(StatusCode.NotFound);
+
+        // Without not_found_when, the land database's 404 reply is what success_when makes of it: a refusal.
+        // (One write per change: the hub must never see the new version with the old conditions.)
+        var file = Path.Combine(fixture.Folder.Files, "upstreams", "land.yaml");
+        var shipped = await File.ReadAllTextAsync(file, Ct);
+        const string notFoundWhen = "not_found_when: { path: status.code, equals: \"404\" }\n";
+        shipped.ShouldContain(notFoundWhen);
+        fixture.Folder.Write("upstreams/land.yaml", shipped.Replace("version: 1", "version: 2", StringComparison.Ordinal).Replace(notFoundWhen, "", StringComparison.Ordinal));
+        await Eventually.Until(ListAsync, r => r.Upstreams.Single(u => u.Id == "land").Version == "2", "land@2 to be in force");
+
+        var refused = await Should.ThrowAsync<RpcException>(_lookups.GetLandParcelAsync(unknownParcel, Key, cancellationToken: Ct).ResponseAsync);
+        refused.StatusCode.ShouldBe(StatusCode.FailedPrecondition);
+        refused.Status.Detail.ShouldBe("upstream land rejected the request: status code 404: Không tìm thấy thửa đất");
+
+        fixture.Folder.Write("upstreams/land.yaml", shipped.Replace("version: 1", "version: 3", StringComparison.Ordinal));
+        await Eventually.Until(ListAsync, r => r.Upstreams.Single(u => u.Id == "land").Version == "3", "land@3 to be in force");
+        (await Should.ThrowAsync<RpcException>(_lookups.GetLandParcelAsync(unknownParcel, Key, cancellationToken: Ct).ResponseAsync))
+            .StatusCode.ShouldBe(StatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Reload_on_demand_of_an_unchanged_folder_changes_nothing()
     {
         var before = await ListAsync();

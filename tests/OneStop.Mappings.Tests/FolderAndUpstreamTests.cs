@@ -86,6 +86,61 @@ public sealed class FolderAndUpstreamTests : IDisposable
     }
 
     [Fact]
+    public void The_built_in_lookups_replies_are_judged_by_their_definitions()
+    {
+        // The checks the population, insurance and land adapters made in code, now in Mappings/files/upstreams/*.yaml.
+        var catalog = MappingLoader.LoadFolder(Path.Combine(TestMappings.RepoRoot, "Mappings", "files"));
+        catalog.TryGetUpstream("population", out var population).ShouldBeTrue();
+        catalog.TryGetUpstream("land", out var land).ShouldBeTrue();
+        catalog.TryGetUpstream("business", out var business).ShouldBeTrue();
+
+        population.Judge(JsonNode.Parse("""{"error_code":0,"message":"<x/>"}""")).Verdict.ShouldBe(UpstreamReplyVerdict.Success);
+        population.Judge(JsonNode.Parse("""{"error_code":"0","message":"<x/>"}""")).Verdict.ShouldBe(UpstreamReplyVerdict.Success);
+        population.Judge(JsonNode.Parse("""{"error_code":1,"message":"Thiếu số định danh"}"""))
+            .ShouldBe(new UpstreamReplyCheck(UpstreamReplyVerdict.Refused, "error_code 1", "Thiếu số định danh"));
+        population.Judge(JsonNode.Parse("""{"message":"<x/>"}""")).ShouldBe(new UpstreamReplyCheck(UpstreamReplyVerdict.Malformed, "reply has no error_code"));
+
+        land.Judge(JsonNode.Parse("""{"data":{},"status":{"success":true,"code":"200","message":"OK"}}""")).Verdict.ShouldBe(UpstreamReplyVerdict.Success);
+        land.Judge(JsonNode.Parse("""{"data":null,"status":{"success":false,"code":"404","message":"Không tìm thấy"}}""")).Verdict.ShouldBe(UpstreamReplyVerdict.NotFound);
+        land.Judge(JsonNode.Parse("""{"data":null,"status":{"success":false,"code":"500","message":"Lỗi"}}"""))
+            .ShouldBe(new UpstreamReplyCheck(UpstreamReplyVerdict.Refused, "status code 500", "Lỗi"));
+        land.Judge(JsonNode.Parse("""{"data":{}}""")).ShouldBe(new UpstreamReplyCheck(UpstreamReplyVerdict.Malformed, "reply has no status.success"));
+
+        business.Judge(JsonNode.Parse("""{"GetEntCert":null}""")).Verdict.ShouldBe(UpstreamReplyVerdict.Success);
+    }
+
+    [Fact]
+    public void Reply_conditions_that_cannot_work_are_refused_naming_the_key()
+    {
+        folder.WriteFile("civil-status.request.yaml", Request);
+        folder.WriteFile("civil-status.reply.yaml", Reply);
+        folder.WriteFile("upstreams/civil-status.yaml", """
+            id: civil-status
+            version: 1
+            protocol: rest
+            endpoint: /api/hotich/khaisinh
+            success_when: { path: errorCode, equals: "00", required: maybe }
+            not_found_when: { path: errorCode }
+            """);
+        folder.WriteFile("upstreams/civil-status-b.yaml", """
+            id: civil-status-b
+            version: 1
+            protocol: rest
+            endpoint: /api/hotich/khaisinh
+            request: civil-status.request
+            reply: civil-status.reply
+            error_code: { path: errorCode, name: ma loi }
+            """);
+
+        Should.Throw<MappingLoadException>(() => MappingLoader.LoadFolder(folder.Files)).Errors.Select(e => e.ToString()).ShouldBe(
+        [
+            "upstreams/civil-status.yaml: success_when: required must be true or false",
+            "upstreams/civil-status.yaml: not_found_when: when: needs exactly one of equals, in or exists",
+            "upstreams/civil-status-b.yaml: error_code: goes with success_when (the condition a successful reply meets)",
+        ], ignoreOrder: true);
+    }
+
+    [Fact]
     public void An_upstream_without_its_mappings_or_with_bad_settings_is_refused_naming_each_problem()
     {
         folder.WriteFile("upstreams/civil-status.yaml", """
@@ -120,6 +175,19 @@ public sealed class FolderAndUpstreamTests : IDisposable
 
         Should.Throw<MappingLoadException>(() => MappingLoader.LoadFolder(folder.Files)).Errors.Select(e => e.ToString())
             .ShouldBe(["upstreams/civil-status.yaml: reply: no mapping 'civil-status.reply' in the folder (expected file civil-status.reply.yaml)"]);
+    }
+
+    [Fact]
+    public void A_broken_mapping_an_upstream_names_is_reported_once_by_its_own_file()
+    {
+        // Regression: the upstream also reported the mapping as missing, which it is not (a built-in lookup's reply
+        // mapping with a bad table read as two problems, one of them wrong).
+        folder.WriteFile("civil-status.request.yaml", Request);
+        folder.WriteFile("civil-status.reply.yaml", Reply.Replace("root: { path: data }", "root: { path: data, parse: yaml }", StringComparison.Ordinal));
+        folder.WriteFile("upstreams/civil-status.yaml", RestUpstream);
+
+        Should.Throw<MappingLoadException>(() => MappingLoader.LoadFolder(folder.Files)).Errors
+            .ShouldHaveSingleItem().File.ShouldBe("civil-status.reply.yaml");
     }
 
     [Fact]

@@ -30,6 +30,9 @@ public static class ExchangeOutcome
         _ => Internal,
     };
 
+    /// <summary>The outcome of an upstream call that failed (a lookup's, a delivery attempt's), in the same words as a lookup's.</summary>
+    public static string Of(OneStop.Adapters.UpstreamFailure failure) => Of(HubException.KindOf(failure));
+
     /// <summary>
     /// The outcome of an exchange answered with a canonical status code (google.rpc.Code: the numbers of gRPC status
     /// codes, whose names the SOAP faults' <c>Code</c> also uses) that did not come from a <see cref="HubException"/>.

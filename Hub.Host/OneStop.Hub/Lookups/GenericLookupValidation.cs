@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OneStop.Adapters;
 using OneStop.Mappings;
 using OneStop.Schemas.Canonical;
 
@@ -22,9 +23,17 @@ internal static partial class GenericLookupValidation
             throw HubException.Invalid("upstream", "is required: the id of an upstream defined in the mapping folder (upstreams/<id>.yaml)");
         }
 
+        // The built-in lookups' upstreams are defined in the same folder, but served only by their own operations: their
+        // rights, identifier checks and records must not be side-stepped through the generic lookup.
+        if (BuiltInLookups.Operations.TryGetValue(upstream, out var operation))
+        {
+            throw HubException.Invalid("upstream", $"'{upstream}' is a built-in lookup: call {operation}");
+        }
+
         if (catalog is null || !catalog.TryGetUpstream(upstream, out _))
         {
-            var defined = catalog is null || catalog.Upstreams.Count == 0 ? "none" : string.Join(", ", catalog.Upstreams.Select(u => u.Id));
+            var generic = catalog?.Upstreams.Where(u => !BuiltInLookups.Operations.ContainsKey(u.Id)).Select(u => u.Id).ToList() ?? [];
+            var defined = generic.Count == 0 ? "none" : string.Join(", ", generic);
             throw HubException.Invalid("upstream", $"no upstream with this id is defined (defined: {defined})");
         }
 

@@ -1,10 +1,7 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OneStop.Adapters;
 using OneStop.Hub.Evidence;
 using OneStop.Hub.Security;
@@ -15,10 +12,10 @@ namespace OneStop.Hub.Lookups;
 
 /// <summary>
 /// The lookup flow: validate the identifiers, call the upstream through its adapter, turn every failure
-/// into a <see cref="HubException"/> a caller can act on, record evidence of the exchange, and log it with
-/// personal data masked. Transports (gRPC, SOAP) translate to and from the canonical records and call this.
+/// into a <see cref="HubException"/> a caller can act on, and hand the exchange to <see cref="Exchanges"/>, which
+/// counts, logs (personal data masked) and records it. Transports (gRPC, SOAP) translate to and from the canonical records and call this.
 /// </summary>
-public sealed partial class LookupService
+public sealed class LookupService
 {
     public const string MeterName = "OneStop.Hub";
 
@@ -27,23 +24,14 @@ public sealed partial class LookupService
     private readonly Exchanges _exchanges;
     private readonly ICallerAccessor _caller;
     private readonly IAccessPolicy _access;
-    private readonly ILogger<LookupService> _logger;
-    private readonly Counter<long> _lookups;
-    private readonly Histogram<double> _duration;
 
-    public LookupService(
-        IServiceProvider services, TimeProvider time, Exchanges exchanges, ICallerAccessor caller, IAccessPolicy access, ILogger<LookupService> logger, IMeterFactory meters)
+    public LookupService(IServiceProvider services, TimeProvider time, Exchanges exchanges, ICallerAccessor caller, IAccessPolicy access)
     {
-        ArgumentNullException.ThrowIfNull(meters);
         _services = services;
         _time = time;
         _exchanges = exchanges;
         _caller = caller;
         _access = access;
-        _logger = logger;
-        var meter = meters.Create(MeterName);
-        _lookups = meter.CreateCounter<long>(Diagnostics.HubMetricNames.Lookups, description: "Lookups answered, by operation and outcome");
-        _duration = meter.CreateHistogram<double>(Diagnostics.HubMetricNames.LookupDuration, unit: "s", description: "Lookup time including the upstream call");
     }
 
     public Task<LookupResult<CongDan>> VerifyCitizenAsync(CitizenQuery query, CancellationToken cancellationToken) =>
@@ -140,7 +128,7 @@ public sealed partial class LookupService
         }
         catch (UpstreamException e)
         {
-            var kind = Translate(e.Failure);
+            var kind = HubException.KindOf(e.Failure);
             outcome = ExchangeOutcome.Of(kind);
             throw new HubException(kind, e.Message, upstream: e.Upstream, inner: e);
         }
@@ -158,12 +146,8 @@ public sealed partial class LookupService
         }
         finally
         {
-            var elapsed = _time.GetElapsedTime(started);
-            var tags = new TagList { { "operation", lookup.Operation }, { "upstream", upstream }, { "outcome", outcome } };
-            _lookups.Add(1, tags);
-            _duration.Record(elapsed.TotalSeconds, tags);
-            LogLookup(lookup.Operation, upstream, PersonalData.MaskId(lookup.Subject(query)), outcome, requestId, elapsed.TotalMilliseconds);
-            await _exchanges.RecordAsync(new ExchangeRecord
+            var lookedUp = new LookupExchange(lookup.Operation, PersonalData.MaskId(lookup.Subject(query)), _time.GetElapsedTime(started));
+            await _exchanges.LookupAsync(lookedUp, new ExchangeRecord
             {
                 Client = _caller.ClientId ?? "anonymous",
                 Operation = $"LookupService/{lookup.Operation}",
@@ -179,18 +163,6 @@ public sealed partial class LookupService
             }).ConfigureAwait(false);
         }
     }
-
-    private static HubErrorKind Translate(UpstreamFailure failure) => failure switch
-    {
-        UpstreamFailure.Timeout => HubErrorKind.Timeout,
-        UpstreamFailure.MalformedReply => HubErrorKind.UpstreamMalformed,
-        UpstreamFailure.Rejected => HubErrorKind.UpstreamRejected,
-        _ => HubErrorKind.Unavailable,
-    };
-
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "{Operation} via {Upstream} for {Subject}: {Outcome} (request {RequestId}, {ElapsedMs:0.0} ms)")]
-    private partial void LogLookup(string operation, string upstream, string subject, string outcome, string requestId, double elapsedMs);
 
     /// <summary>The generic lookup as an adapter of the flow above: parameters, context and request id become the mapping's source.</summary>
     private sealed class GenericAdapter(IGenericLookupAdapter adapter, MappingCatalog catalog, UpstreamDefinition? definition)

@@ -90,9 +90,51 @@ internal sealed partial class UpstreamCompiler(string file, List<MappingError> e
 
         var compiler = new DefinitionCompiler(file, errors, schemas);
         Condition? successWhen = null;
+        var successRequired = false;
         if (document.TryGetPropertyValue("success_when", out var whenNode))
         {
+            // required: true is the success condition's own option (a field's when has none): take it off before compiling.
+            if (whenNode is JsonObject when && when.ContainsKey("required"))
+            {
+                var copy = (JsonObject)when.DeepClone();
+                var required = copy["required"]?.GetValueKind();
+                copy.Remove("required");
+                if (required is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+                {
+                    Error("success_when", "required must be true or false");
+                }
+
+                successRequired = required == System.Text.Json.JsonValueKind.True;
+                whenNode = copy;
+            }
+
             successWhen = compiler.CompileCondition(whenNode, "success_when");
+        }
+
+        Condition? notFoundWhen = null;
+        if (document.TryGetPropertyValue("not_found_when", out var notFoundNode))
+        {
+            notFoundWhen = compiler.CompileCondition(notFoundNode, "not_found_when");
+        }
+
+        (PathExpr, string)? errorCode = null;
+        if (document["error_code"] is { } codeNode)
+        {
+            var codePath = codeNode is JsonObject named ? Json.Text(named["path"]) : Json.Text(codeNode);
+            var codeName = codeNode is JsonObject withName ? Json.Text(withName["name"]) ?? codePath : codePath;
+            var parsed = codePath is null ? null : PathExpr.TryParse(codePath, out var codeError) ?? ErrorAt("error_code", $"path: {codeError}");
+            if (codePath is null)
+            {
+                Error("error_code", "must be a path, or { path, name }");
+            }
+            else if (successWhen is null && !document.ContainsKey("success_when"))
+            {
+                Error("error_code", "goes with success_when (the condition a successful reply meets)");
+            }
+            else if (parsed is not null)
+            {
+                errorCode = (parsed, codeName!);
+            }
         }
 
         PathExpr? errorMessage = null;
@@ -138,6 +180,9 @@ internal sealed partial class UpstreamCompiler(string file, List<MappingError> e
 
         return new UpstreamDefinition(id, version, successWhen, errorMessage)
         {
+            SuccessRequired = successRequired,
+            NotFoundWhen = notFoundWhen,
+            ErrorCode = errorCode,
             Description = Json.Text(document["description"]),
             FileName = file,
             FilePath = filePath,
@@ -192,6 +237,12 @@ internal sealed partial class UpstreamCompiler(string file, List<MappingError> e
     }
 
     private void Error(string fieldPath, string rule) => errors.Add(new MappingError(file, fieldPath, rule));
+
+    private PathExpr? ErrorAt(string fieldPath, string rule)
+    {
+        Error(fieldPath, rule);
+        return null;
+    }
 
     [GeneratedRegex("^[a-z][a-z0-9-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();

@@ -162,7 +162,7 @@ public sealed partial class DestinationDelivery
         catch (UpstreamException u) when (!ct.IsCancellationRequested)
         {
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, u.Failure.ToString());
-            var evidence = RecordAsync(kind, e, u.Failure.ToString(), null, ct);
+            var evidence = RecordAsync(kind, e, ExchangeOutcome.Of(u.Failure), null, ct);
             if (u.Failure is UpstreamFailure.Unavailable or UpstreamFailure.Timeout)
             {
                 attempts.Refusals = 0;
