@@ -38,6 +38,16 @@ public sealed class EvidenceOptions
     [RegularExpression("^[a-zA-Z0-9._-]+$")]
     public string HeadTopic { get; set; } = "evidence-head";
 
+    /// <summary>
+    /// How long the evidence producer holds a record for others to join its produce request (<c>linger.ms</c>).
+    /// With 0, a lone exchange waits least, but under load every record went out as it came, librdkafka queued
+    /// them behind its full in-flight requests and its producer thread spun: a third of the hub's CPU, and lookups
+    /// at 64 callers ran at less than half the rate (docs/benchmarks.md). librdkafka waits at least about a
+    /// millisecond for any value above 0.
+    /// </summary>
+    [Range(0.0, 50.0)]
+    public double ProducerLingerMs { get; set; } = 1;
+
     /// <summary>How often the durable head is written to <see cref="HeadTopic"/> (when it moved).</summary>
     [TimeSpanRange("00:00:00.010", "01:00:00")]
     public TimeSpan HeadCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -284,9 +294,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                 {
                     Acks = Acks.All,
                     EnableIdempotence = true,
-                    // No linger: records queued while a produce request is in flight go out together in the next
-                    // one, so batches form under load on their own and a lone record is not held back.
-                    LingerMs = 0,
+                    LingerMs = _options.ProducerLingerMs,
                     ClientId = $"onestop-evidence-{Chain}",
                 }).Build();
                 if (last is not null)
