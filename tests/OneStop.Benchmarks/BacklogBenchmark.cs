@@ -151,17 +151,5 @@ internal static class BacklogBenchmark
     private static int CountDelivered(DestinationMock mock, ConcurrentDictionary<string, long> ids) =>
         mock.SideEffects.Select(SideEffectWatch.EventId).Where(ids.ContainsKey).Distinct().Count();
 
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                throw new TimeoutException($"not within {limit}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, TimeSpan limit) => Waits.ForAsync(condition, limit, TimeSpan.FromMilliseconds(100));
 }

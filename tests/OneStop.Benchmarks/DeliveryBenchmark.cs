@@ -264,19 +264,7 @@ internal static class DeliveryBenchmark
         return Summarise(seen.Count / elapsed, latencies);
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                throw new TimeoutException($"not within {limit}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, TimeSpan limit) => Waits.ForAsync(condition, limit, TimeSpan.FromMilliseconds(50));
 
     private static Result Summarise(double perSecond, IEnumerable<double> latencies)
     {
