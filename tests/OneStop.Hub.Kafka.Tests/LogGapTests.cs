@@ -101,6 +101,8 @@ public sealed class LogGapTests(MockCluster kafka) : IClassFixture<MockCluster>
 
         public Task CatchUpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+        public CancellationToken RetryNow => CancellationToken.None;
+
         public Task<TimeSpan?> HandleAsync(DossierLogRecord record, long offset, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _count);

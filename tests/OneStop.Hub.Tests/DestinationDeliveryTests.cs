@@ -34,6 +34,27 @@ public sealed class DestinationDeliveryTests
     };
 
     [Fact]
+    public async Task Delivering_an_event_that_had_failed_transiently_signals_that_the_destination_is_back()
+    {
+        var delivery = Delivery();
+        var quiet = delivery.Recovered;
+        await delivery.HandleEventAsync(Event("D0", 1), Ct);
+        quiet.IsCancellationRequested.ShouldBeFalse("a delivery that never failed says nothing about recovery");
+
+        _destination.Down = true;
+        (await delivery.HandleEventAsync(Event("D1", 1), Ct)).ShouldNotBeNull();
+        (await delivery.HandleEventAsync(Event("D2", 1), Ct)).ShouldNotBeNull();
+        var waiting = delivery.Recovered; // what D2's backoff waits on
+        waiting.IsCancellationRequested.ShouldBeFalse();
+
+        _destination.Down = false;
+        (await delivery.HandleEventAsync(Event("D1", 1), Ct)).ShouldBeNull();
+
+        waiting.IsCancellationRequested.ShouldBeTrue("D2 need not wait out its backoff: the destination took D1's retry");
+        delivery.Recovered.IsCancellationRequested.ShouldBeFalse("the next backoff waits on a fresh signal");
+    }
+
+    [Fact]
     public async Task The_adapter_is_told_when_the_destination_took_an_earlier_event_of_the_dossier()
     {
         var delivery = Delivery();

@@ -15,6 +15,8 @@ internal sealed class DeliveryHandler(DestinationDelivery delivery, IDeliverySta
 
     public Task CatchUpAsync(CancellationToken cancellationToken) => states.CatchUpAsync(cancellationToken);
 
+    public CancellationToken RetryNow => delivery.Recovered;
+
     public Task<TimeSpan?> HandleAsync(DossierLogRecord record, long offset, CancellationToken cancellationToken) =>
         record.Event is { } e ? delivery.HandleEventAsync(e, cancellationToken)
         : record.Replay is { } replay ? delivery.HandleReplayAsync(replay, cancellationToken)
@@ -27,6 +29,8 @@ internal sealed class IndexHandler(DossierIndex index, IReadOnlyList<IDeliveryAd
     public string Name => "index";
 
     public Task CatchUpAsync(CancellationToken cancellationToken) => index.CatchUpAsync(cancellationToken);
+
+    public CancellationToken RetryNow => CancellationToken.None;
 
     public async Task<TimeSpan?> HandleAsync(DossierLogRecord record, long offset, CancellationToken cancellationToken)
     {

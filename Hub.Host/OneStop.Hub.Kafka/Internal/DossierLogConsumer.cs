@@ -18,6 +18,9 @@ internal interface IDossierLogHandler
 
     /// <summary>Handles one record; null when done, or how long to wait before handing the same record over again.</summary>
     Task<TimeSpan?> HandleAsync(DossierLogRecord record, long offset, CancellationToken cancellationToken);
+
+    /// <summary>Cancelled when records waiting out a retry backoff should be handed over at once (the destination is back).</summary>
+    CancellationToken RetryNow { get; }
 }
 
 /// <summary>
@@ -149,7 +152,8 @@ internal sealed partial class DossierLogConsumer
     {
         try
         {
-            return consumer.Consume(TimeSpan.FromMilliseconds(100));
+            // While throttled nothing arrives: come back soon to resume as the lanes free up.
+            return consumer.Consume(TimeSpan.FromMilliseconds(_throttled ? 5 : 100));
         }
         catch (ConsumeException e) when (e.Error.Code is ErrorCode.Local_AutoOffsetReset or ErrorCode.OffsetOutOfRange)
         {
@@ -355,8 +359,16 @@ internal sealed partial class DossierLogConsumer
                         break;
                     }
 
-                    using var both = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lane.Revoked.Token);
-                    await Task.Delay(wait, _time, both.Token).ConfigureAwait(false);
+                    var retryNow = _handler.RetryNow;
+                    using var both = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lane.Revoked.Token, retryNow);
+                    try
+                    {
+                        await Task.Delay(wait, _time, both.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (retryNow.IsCancellationRequested && !stoppingToken.IsCancellationRequested && !lane.Revoked.IsCancellationRequested)
+                    {
+                        // the destination is back: try this dossier's record now rather than at the end of its backoff
+                    }
                 }
             }
             catch (OperationCanceledException)

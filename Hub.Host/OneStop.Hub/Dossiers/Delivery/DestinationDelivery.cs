@@ -32,6 +32,7 @@ public sealed partial class DestinationDelivery
     private readonly DeliveryMetrics? _metrics;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Attempts> _attempts = new(StringComparer.Ordinal);
+    private CancellationTokenSource _recovered = new();
 
     public DestinationDelivery(
         IDeliveryAdapter adapter, IDeliveryStateStore states, IEvidenceRecorder evidence, DeliveryOptions options, TimeProvider time, Random random,
@@ -49,6 +50,13 @@ public sealed partial class DestinationDelivery
     }
 
     public string Destination => _adapter.Destination;
+
+    /// <summary>
+    /// Cancelled when the destination is seen to be back: an event that had failed transiently is delivered. A
+    /// caller waiting out a retry backoff for this destination may link it and try again at once, so a backlog
+    /// drains when the destination returns rather than when each dossier's backoff ends. Read it again after it fires.
+    /// </summary>
+    public CancellationToken Recovered => Volatile.Read(ref _recovered).Token;
 
     /// <summary>Handles one accepted event. Returns null when done, or how long to wait before handing it over again.</summary>
     public async Task<TimeSpan?> HandleEventAsync(DossierEvent e, CancellationToken cancellationToken)
@@ -157,6 +165,11 @@ public sealed partial class DestinationDelivery
         {
             var receipt = await _adapter.DeliverAsync(e, new DeliveryCall($"{e.EventId}:{Destination}", attempts.Count, state.Delivered.Count > 0), ct).ConfigureAwait(false);
             _attempts.TryRemove(e.EventId, out _);
+            if (attempts.FailedTransiently)
+            {
+                SignalRecovered();
+            }
+
             return new Outcome(Result.Delivered, null, null, RecordAsync(kind, e, "ok", receipt.MappingVersion, ct));
         }
         catch (UpstreamException u) when (!ct.IsCancellationRequested)
@@ -166,6 +179,7 @@ public sealed partial class DestinationDelivery
             if (u.Failure is UpstreamFailure.Unavailable or UpstreamFailure.Timeout)
             {
                 attempts.Refusals = 0;
+                attempts.FailedTransiently = true;
                 if (now - attempts.FirstFailure < _options.ParkAfterTransientFor)
                 {
                     return new Outcome(Result.Retry, u.Message, Backoff(attempts.Count), evidence);
@@ -189,6 +203,12 @@ public sealed partial class DestinationDelivery
             LogAdapterDefect(ex, Destination, e.EventId);
             return new Outcome(Result.Retry, $"internal error in the {Destination} adapter", Backoff(attempts.Count), Task.CompletedTask);
         }
+    }
+
+    private void SignalRecovered()
+    {
+        // Not disposed: a lane may still be reading its token (a source without a timer holds nothing to release).
+        Interlocked.Exchange(ref _recovered, new CancellationTokenSource()).Cancel();
     }
 
     /// <summary>Exponential backoff from <see cref="DeliveryOptions.InitialBackoff"/>, capped, with 50–100% jitter.</summary>
@@ -254,5 +274,7 @@ public sealed partial class DestinationDelivery
         public int Count { get; set; }
 
         public int Refusals { get; set; }
+
+        public bool FailedTransiently { get; set; }
     }
 }
