@@ -158,6 +158,30 @@ public static class InboundModule
         Results.Text(new JsonObject { ["error_code"] = code, ["message"] = message, ["result"] = new JsonArray() }.ToJsonString(), "application/json; charset=utf-8", statusCode: status);
 }
 
+/// <summary>What the scheduled inbound jobs share: a run only on the instance that owns its key, after catching up.</summary>
+internal static class OwnedRuns
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> when this instance holds the lease on <paramref name="key"/> (false when another
+    /// instance owns it), after reading the previous owner's last state (cursors, seen dossiers, the catalogue).
+    /// </summary>
+    public static async Task<bool> RunIfOwnedAsync(this IAgencyOwnership ownership, string key, IInboundState state, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        using var lease = await ownership.TryLeaseAsync(key, cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return false;
+        }
+
+        await state.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        await work(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>A failure a run reports and outlives (the portal or postal operator failing, Kafka refusing): the next run tries again.</summary>
+    public static bool IsRunFailure(Exception e) => e is OneStop.Adapters.UpstreamException or HubException or HttpRequestException or IOException;
+}
+
 /// <summary>One pull run for one agency, when this instance owns the agency (Quartz never overlaps runs of one job here).</summary>
 internal sealed class InboundPullJob(InboundPuller puller, IAgencyOwnership ownership, IInboundState state) : IJob
 {
@@ -171,15 +195,7 @@ internal sealed class InboundPullJob(InboundPuller puller, IAgencyOwnership owne
             return;
         }
 
-        using var lease = await ownership.TryLeaseAsync(agency, cancellationToken).ConfigureAwait(false);
-        if (lease is null)
-        {
-            return;
-        }
-
-        // See the previous owner's last cursor and seen dossiers before asking the portal.
-        await state.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        await puller.RunAsync(agency, cancellationToken).ConfigureAwait(false);
+        await ownership.RunIfOwnedAsync(agency, state, ct => puller.RunAsync(agency, ct), cancellationToken).ConfigureAwait(false);
     }
 }
 
@@ -188,21 +204,17 @@ internal sealed partial class PostalTrackingJob(PostalTrackingPoller poller, IAg
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        using var lease = await ownership.TryLeaseAsync("postal-tracking", cancellationToken).ConfigureAwait(false);
-        if (lease is null)
+        await ownership.RunIfOwnedAsync("postal-tracking", state, async ct =>
         {
-            return;
-        }
-
-        await state.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await poller.RunAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OneStop.Adapters.UpstreamException or HubException or HttpRequestException or IOException)
-        {
-            LogFailed(e.Message);
-        }
+            try
+            {
+                await poller.RunAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (OwnedRuns.IsRunFailure(e))
+            {
+                LogFailed(e.Message);
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Postal tracking poll failed ({Reason}); the cursor stays, the next run goes on from it")]
@@ -214,26 +226,22 @@ internal sealed partial class CatalogueJob(InboundCatalogue catalogue, IAgencyOw
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        using var lease = await ownership.TryLeaseAsync("catalogue", cancellationToken).ConfigureAwait(false);
-        if (lease is null)
+        await ownership.RunIfOwnedAsync("catalogue", state, async ct =>
         {
-            return;
-        }
+            if (!catalogue.RefreshDue)
+            {
+                return;
+            }
 
-        await state.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        if (!catalogue.RefreshDue)
-        {
-            return;
-        }
-
-        try
-        {
-            await catalogue.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OneStop.Adapters.UpstreamException or HubException or HttpRequestException or IOException)
-        {
-            LogFailed(e.Message);
-        }
+            try
+            {
+                await catalogue.RefreshAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (OwnedRuns.IsRunFailure(e))
+            {
+                LogFailed(e.Message);
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Catalogue refresh failed ({Reason}); the loaded catalogue stays, the next check tries again")]
