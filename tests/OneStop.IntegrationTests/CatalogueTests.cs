@@ -48,7 +48,8 @@ public sealed class CatalogueTests(CatalogueFixture fixture) : IClassFixture<Cat
     {
         var agencies = await Eventually.Until(
             () => Client.ListAgenciesAsync(new ListAgenciesRequest(), cancellationToken: Ct).ResponseAsync,
-            r => r.Agencies.Count == PortalMock.DemoAgencies.Count, "the agency catalogue is loaded", Wait);
+            // A load writes the lists, then records itself (LoadedAt): wait for the whole load, not the first list.
+            r => r.Agencies.Count == PortalMock.DemoAgencies.Count && r.LoadedAt.Length > 0, "the agency catalogue is loaded", Wait);
         agencies.Agencies.Select(a => a.MaCoQuan).ShouldBe(PortalMock.DemoAgencies.Select(a => a.MaCoQuan).Order(StringComparer.Ordinal));
         agencies.Agencies.Single(a => a.MaCoQuan == "000.00.01.H56").TenCoQuan.ShouldBe("Sở Tư pháp");
         DateTimeOffset.TryParse(agencies.LoadedAt, System.Globalization.CultureInfo.InvariantCulture, out _).ShouldBeTrue();
