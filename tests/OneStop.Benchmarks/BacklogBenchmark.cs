@@ -40,7 +40,7 @@ internal static class BacklogBenchmark
         var client = new DossierService.DossierServiceClient(hub.Grpc.WithApiKey());
 
         await client.PublishEventAsync(DeliveryBenchmark.Proto(-1, "warmup"));
-        await WaitForAsync(() => portal.SideEffectCount > 0 && emc.SideEffectCount > 0, TimeSpan.FromMinutes(1));
+        await Eventually.True(() => portal.SideEffectCount > 0 && emc.SideEffectCount > 0, "the first events at the portal and EMC", TimeSpan.FromMinutes(1));
 
         // 1. Baseline: the portal up; from the first publish to the last side effect.
         var baselineClock = Stopwatch.StartNew();
@@ -64,7 +64,7 @@ internal static class BacklogBenchmark
         // 2. The portal down while the backlog is accepted (EMC keeps delivering them).
         portal.Faults.Status5xx = -1;
         var backlogIds = await PublishAsync(client, 100_000, events, "backlog");
-        await WaitForAsync(() => CountDelivered(emc, backlogIds) == events, TimeSpan.FromMinutes(10));
+        await Eventually.True(() => CountDelivered(emc, backlogIds) == events, "every backlog event at EMC", TimeSpan.FromMinutes(10));
 
         // 3. The portal returns; events for other dossiers keep coming at a steady rate and are timed at EMC.
         var drainClock = Stopwatch.StartNew();
@@ -150,6 +150,4 @@ internal static class BacklogBenchmark
 
     private static int CountDelivered(DestinationMock mock, ConcurrentDictionary<string, long> ids) =>
         mock.SideEffects.Select(SideEffectWatch.EventId).Where(ids.ContainsKey).Distinct().Count();
-
-    private static Task WaitForAsync(Func<bool> condition, TimeSpan limit) => Waits.ForAsync(condition, limit, TimeSpan.FromMilliseconds(100));
 }

@@ -182,7 +182,7 @@ internal static class DeliveryBenchmark
         }
 
         await PublishAllAsync(client, warmup, concurrency, "warm", new Stopwatch(), new ConcurrentDictionary<string, long>());
-        await WaitForAsync(() => emc.SideEffectCount >= warmup + 1 && portal.SideEffectCount >= warmup + 1, TimeSpan.FromMinutes(5));
+        await Eventually.True(() => emc.SideEffectCount >= warmup + 1 && portal.SideEffectCount >= warmup + 1, "the warm-up events at EMC and the portal", TimeSpan.FromMinutes(5));
         emc.Reset(); // the portal keeps its dossiers (created by the warm-up): the measured events update them
         var portalBefore = portal.SideEffectCount;
         using var spans = SpanTimes.StartIfAsked();
@@ -193,7 +193,7 @@ internal static class DeliveryBenchmark
         var clock = Stopwatch.StartNew();
         var publishing = PublishAllAsync(client, events, concurrency, "hub", clock, started);
         var full = await SettleAsync(emc, started, clock, events, publishing);
-        await WaitForAsync(() => portal.SideEffectCount >= portalBefore + events, TimeSpan.FromMinutes(5)); // the CPU of both destinations' deliveries
+        await Eventually.True(() => portal.SideEffectCount >= portalBefore + events, "the measured events at the portal", TimeSpan.FromMinutes(5)); // the CPU of both destinations' deliveries
         full = full with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / events };
         Console.WriteLine($"delivery: {events} publishes acknowledged in {(started.Values.Max() - started.Values.Min()) / (double)Stopwatch.Frequency:0.0} s (last publish sent)");
         spans?.Print();
@@ -264,7 +264,6 @@ internal static class DeliveryBenchmark
         return Summarise(seen.Count / elapsed, latencies);
     }
 
-    private static Task WaitForAsync(Func<bool> condition, TimeSpan limit) => Waits.ForAsync(condition, limit, TimeSpan.FromMilliseconds(50));
 
     private static Result Summarise(double perSecond, IEnumerable<double> latencies)
     {
