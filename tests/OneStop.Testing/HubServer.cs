@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace OneStop.Testing;
 
 /// <summary>
-/// The real hub (its Program) on real Kestrel sockets: gRPC (h2c) and HTTP/1.1 on free loopback ports,
-/// with the settings a test gives. Log lines are captured in <see cref="Logs"/>.
+/// The real hub (its Program) on real Kestrel sockets: gRPC (h2c) and HTTP/1.1 on loopback ports the OS picks when
+/// Kestrel binds (port 0, read back after the start: no window in which another process can take a port picked
+/// beforehand), with the settings a test gives. Log lines are captured in <see cref="Logs"/>.
 /// </summary>
 public sealed class HubServer : IAsyncDisposable
 {
@@ -44,23 +46,21 @@ public sealed class HubServer : IAsyncDisposable
     public static HubServer Start(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, string scheme = "http")
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var grpcPort = FreePort.Next();
-        var httpPort = FreePort.Next();
         // Hosts in one test process must not share a local state store; a test may name one to restart on it.
         var ownStatePath = settings.TryGetValue("State:Path", out var path) && path is not null
             ? null : Path.Combine(Path.GetTempPath(), "onestop-tests", $"state-{Guid.NewGuid():N}");
         var all = new Dictionary<string, string?>(DemoSettings.Under(settings))
         {
             ["State:Path"] = path ?? ownStatePath,
-            ["Kestrel:Endpoints:Grpc:Url"] = $"{scheme}://127.0.0.1:{grpcPort}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"{scheme}://127.0.0.1:0",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-            ["Kestrel:Endpoints:Http:Url"] = $"{scheme}://127.0.0.1:{httpPort}",
+            ["Kestrel:Endpoints:Http:Url"] = $"{scheme}://127.0.0.1:0",
             ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
         };
         var factory = new Factory(all, services);
         factory.UseKestrel();
         factory.StartServer();
-        return new HubServer(factory, scheme, grpcPort, httpPort, ownStatePath);
+        return new HubServer(factory, scheme, factory.BoundPort("Grpc"), factory.BoundPort("Http"), ownStatePath);
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -83,7 +83,15 @@ public sealed class HubServer : IAsyncDisposable
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
     {
+        private readonly Dictionary<string, ListenOptions> _endpoints = [];
+
         public CapturedLogs Logs { get; } = new();
+
+        /// <summary>The port Kestrel bound for the named endpoint (its configured port is 0).</summary>
+        public int BoundPort(string endpoint) =>
+            _endpoints.TryGetValue(endpoint, out var listen) && listen.IPEndPoint is { Port: > 0 } bound
+                ? bound.Port
+                : throw new InvalidOperationException($"Kestrel endpoint '{endpoint}' was not bound");
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -96,6 +104,14 @@ public sealed class HubServer : IAsyncDisposable
                 builder.UseSetting(key, value);
             }
 
+            builder.ConfigureKestrel((context, kestrel) =>
+            {
+                var loader = kestrel.ConfigurationLoader ?? kestrel.Configure(context.Configuration.GetSection("Kestrel"));
+                foreach (var name in new[] { "Grpc", "Http" })
+                {
+                    loader.Endpoint(name, endpoint => _endpoints[name] = endpoint.ListenOptions);
+                }
+            });
             builder.ConfigureLogging(logging => logging.AddProvider(Logs));
             if (services is not null)
             {
