@@ -1,5 +1,6 @@
 using OneStop.Adapters;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -37,16 +38,6 @@ public sealed class EvidenceOptions
     [Required]
     [RegularExpression("^[a-zA-Z0-9._-]+$")]
     public string HeadTopic { get; set; } = "evidence-head";
-
-    /// <summary>
-    /// How long the evidence producer holds a record for others to join its produce request (<c>linger.ms</c>).
-    /// With 0, a lone exchange waits least, but under load every record went out as it came, librdkafka queued
-    /// them behind its full in-flight requests and its producer thread spun: a third of the hub's CPU, and lookups
-    /// at 64 callers ran at less than half the rate (docs/benchmarks.md). librdkafka waits at least about a
-    /// millisecond for any value above 0.
-    /// </summary>
-    [Range(0.0, 50.0)]
-    public double ProducerLingerMs { get; set; } = 1;
 
     /// <summary>How often the durable head is written to <see cref="HeadTopic"/> (when it moved).</summary>
     [TimeSpanRange("00:00:00.010", "01:00:00")]
@@ -117,6 +108,9 @@ public sealed record EvidenceRestore(bool FromCheckpoint, long NextSeq, int Entr
 public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidenceStore, IEvidenceAnchor, IDisposable
 {
     private const int MaxBatch = 1_000;
+
+    /// <summary>How long the writer waits for a batch's acknowledgements before it takes the next (a slow cluster then gets several batches in flight).</summary>
+    private static readonly TimeSpan FlushWait = TimeSpan.FromSeconds(1);
 
     private readonly KafkaCluster _cluster;
     private readonly EvidenceOptions _options;
@@ -294,7 +288,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                 {
                     Acks = Acks.All,
                     EnableIdempotence = true,
-                    LingerMs = _options.ProducerLingerMs,
+                    LingerMs = 1, // only for what the writer does not flush at once (head checkpoints)
                     ClientId = $"onestop-evidence-{Chain}",
                 }).Build();
                 if (last is not null)
@@ -343,18 +337,36 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             return;
         }
 
+        await Task.Factory.StartNew(CommitLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Group commit, on its own thread: takes whatever exchanges queued, links and produces them, then flushes —
+    /// librdkafka sends at once, ignoring <c>linger.ms</c>, and the call returns when Kafka acknowledged them — while
+    /// the next exchanges queue behind. A lone exchange waits one round trip, and under load each round trip carries
+    /// everything that arrived during the previous one.
+    /// </summary>
+    private void CommitLoop()
+    {
         var reader = _queue.Reader;
         var batch = new List<Pending>(64);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (batch.Count < MaxBatch && reader.TryRead(out var p))
             {
                 batch.Add(p);
             }
 
-            Produce(batch);
+            var last = Produce(batch);
             _batchSize.Record(batch.Count);
             batch.Clear();
+            // Each flush wakes librdkafka's broker threads with linger.ms overridden and returns once everything is
+            // acknowledged, or after a millisecond (a broker thread that had no core yet is woken again).
+            var waited = Stopwatch.StartNew();
+            while (last is { Task.IsCompleted: false } && waited.Elapsed < FlushWait)
+            {
+                _producer!.Flush(TimeSpan.FromMilliseconds(1));
+            }
         }
     }
 
@@ -363,8 +375,9 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     /// checkpoint follows every <see cref="EvidenceOptions.CheckpointEvery"/> exchange entries (and on the interval
     /// timer's tick, when entries were added since the last one).
     /// </summary>
-    private void Produce(List<Pending> batch)
+    private Pending? Produce(List<Pending> batch)
     {
+        Pending? last = null;
         foreach (var pending in batch)
         {
             if (pending.Record is null)
@@ -377,7 +390,11 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                 continue;
             }
 
-            Append(pending, pending.Record, pending.Proof);
+            if (Append(pending, pending.Record, pending.Proof))
+            {
+                last = pending;
+            }
+
             if (pending.Proof is null)
             {
                 _sinceCheckpoint++;
@@ -387,6 +404,8 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                 }
             }
         }
+
+        return last;
     }
 
     /// <summary>Signs the chain up to its head (the entries since the last checkpoint) and appends the checkpoint entry.</summary>
