@@ -1,6 +1,5 @@
 using OneStop.Adapters;
 using System.ComponentModel.DataAnnotations;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -11,6 +10,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OneStop.Hub.Evidence;
+using OneStop.Hub.Kafka.Internal;
 
 namespace OneStop.Hub.Kafka.Evidence;
 
@@ -108,9 +108,6 @@ public sealed record EvidenceRestore(bool FromCheckpoint, long NextSeq, int Entr
 public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidenceStore, IEvidenceAnchor, IDisposable
 {
     private const int MaxBatch = 1_000;
-
-    /// <summary>How long the writer waits for a batch's acknowledgements before it takes the next (a slow cluster then gets several batches in flight).</summary>
-    private static readonly TimeSpan FlushWait = TimeSpan.FromSeconds(1);
 
     private readonly KafkaCluster _cluster;
     private readonly EvidenceOptions _options;
@@ -360,13 +357,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             var last = Produce(batch);
             _batchSize.Record(batch.Count);
             batch.Clear();
-            // Each flush wakes librdkafka's broker threads with linger.ms overridden and returns once everything is
-            // acknowledged, or after a millisecond (a broker thread that had no core yet is woken again).
-            var waited = Stopwatch.StartNew();
-            while (last is { Task.IsCompleted: false } && waited.Elapsed < FlushWait)
-            {
-                _producer!.Flush(TimeSpan.FromMilliseconds(1));
-            }
+            GroupCommitProducer<byte[]>.FlushUntilAcknowledged(_producer!, last?.Task);
         }
     }
 

@@ -14,7 +14,7 @@ namespace OneStop.Hub.Kafka.Internal;
 /// </summary>
 internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
 {
-    private readonly IProducer<string, byte[]> _producer;
+    private readonly GroupCommitProducer<byte[]> _producer;
     private readonly KafkaTopics _topics;
     private readonly DossierIndex _index;
     private int _disposed;
@@ -26,13 +26,13 @@ internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
         _adapters = [.. adapters];
         _topics = topics;
         _index = index;
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientConfig())
+        _producer = new GroupCommitProducer<byte[]>(new ProducerConfig(cluster.ClientConfig())
         {
             Acks = Acks.All,
             EnableIdempotence = true,
-            LingerMs = 1, // concurrent publishers share requests
+            LingerMs = 1,
             MessageTimeoutMs = 30_000,
-        }).Build();
+        }, "dossier-log-writer");
     }
 
     public bool Contains(string eventId) => _index.ContainsEvent(eventId);
@@ -76,7 +76,6 @@ internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _producer.Flush(TimeSpan.FromSeconds(5));
             _producer.Dispose();
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OneStop.Hub.Kafka.Evidence;
+using OneStop.Hub.Kafka.Internal;
 using OneStop.Hub.State;
 
 namespace OneStop.Hub.Kafka.State;
@@ -15,7 +16,7 @@ namespace OneStop.Hub.Kafka.State;
 public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisposable
 {
     private readonly RocksStateFiles _files;
-    private readonly IProducer<string, byte[]?> _producer;
+    private readonly GroupCommitProducer<byte[]?> _producer;
     private readonly Dictionary<string, KafkaStateTable> _tables;
     private readonly CancellationTokenSource _stopping = new();
     private readonly string? _deleteOnDispose;
@@ -49,13 +50,13 @@ public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisp
         }
 
         _files = new RocksStateFiles(path);
-        _producer = new ProducerBuilder<string, byte[]?>(new ProducerConfig(cluster.ClientConfig())
+        _producer = new GroupCommitProducer<byte[]?>(new ProducerConfig(cluster.ClientConfig())
         {
             Acks = Acks.All,
             EnableIdempotence = true,
-            LingerMs = 2, // concurrent writers share requests
+            LingerMs = 1,
             MessageTimeoutMs = 30_000,
-        }).Build();
+        }, "state-writer");
         _tables = registrations.ToDictionary(r => r.Name, r => new KafkaStateTable(r.Name, r.Topic(topics), _files, cluster, _producer, logger), StringComparer.Ordinal);
     }
 
@@ -110,7 +111,6 @@ public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisp
             table.Join(TimeSpan.FromSeconds(5));
         }
 
-        _producer.Flush(TimeSpan.FromSeconds(5));
         _producer.Dispose();
         _files.Dispose();
         _stopping.Dispose();

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using OneStop.Hub.Kafka.Internal;
 using OneStop.Hub.State;
 using RocksDbSharp;
 
@@ -19,7 +20,7 @@ internal sealed partial class KafkaStateTable : IStateTable
 
     private readonly RocksStateFiles _files;
     private readonly KafkaCluster _cluster;
-    private readonly IProducer<string, byte[]?> _producer;
+    private readonly GroupCommitProducer<byte[]?> _producer;
     private readonly ILogger _logger;
     private readonly Lock _apply = new();
     private readonly ConcurrentDictionary<int, long> _positions = new();
@@ -28,7 +29,7 @@ internal sealed partial class KafkaStateTable : IStateTable
     private int _partitionCount;
     private Thread? _reader;
 
-    public KafkaStateTable(string name, string topic, RocksStateFiles files, KafkaCluster cluster, IProducer<string, byte[]?> producer, ILogger logger)
+    public KafkaStateTable(string name, string topic, RocksStateFiles files, KafkaCluster cluster, GroupCommitProducer<byte[]?> producer, ILogger logger)
     {
         Name = name;
         Topic = topic;
@@ -75,7 +76,7 @@ internal sealed partial class KafkaStateTable : IStateTable
             return;
         }
 
-        // All produced at once: librdkafka sends them in shared requests, so a batch costs about one round trip.
+        // All enqueued at once: the group-commit writer sends them in shared requests, so a batch costs about one round trip.
         var sends = entries.Select(e => _producer.ProduceAsync(Topic, new Message<string, byte[]?>
         {
             Key = e.Key,
