@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OneStop.Hub.Kafka.Internal;
 
 namespace OneStop.Hub.Kafka;
 
@@ -14,6 +15,9 @@ public sealed partial class KafkaCluster : IDisposable
     private readonly IAdminClient? _owner;
     private readonly IReadOnlyDictionary<string, string> _client;
     private readonly int? _fetchWaitMaxMs;
+    private readonly Lock _writerGate = new();
+    private GroupCommitProducer<byte[]?>? _writer;
+    private bool _disposed;
 
     public KafkaCluster(IOptions<KafkaOptions> options, IConfiguration configuration, ILogger<KafkaCluster> logger)
     {
@@ -83,7 +87,40 @@ public sealed partial class KafkaCluster : IDisposable
         }
     }
 
-    public void Dispose() => _owner?.Dispose();
+    /// <summary>
+    /// The acks=all, idempotent group-commit producer the dossier log, the state store and the inbound log share (one
+    /// librdkafka client and one writer thread instead of one each); created on first use, disposed with the cluster,
+    /// after the services that write through it. The evidence recorder keeps its own: it links its chain in its writer.
+    /// </summary>
+    public GroupCommitProducer<byte[]?> Writer
+    {
+        get
+        {
+            lock (_writerGate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return _writer ??= new GroupCommitProducer<byte[]?>(new ProducerConfig(ClientConfig())
+                {
+                    Acks = Acks.All,
+                    EnableIdempotence = true,
+                    LingerMs = 1,
+                    MessageTimeoutMs = 30_000,
+                    ClientId = "onestop-writer",
+                }, "kafka-writer");
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_writerGate)
+        {
+            _disposed = true;
+        }
+
+        _writer?.Dispose();
+        _owner?.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka: cluster at {BootstrapServers}")]
     private static partial void LogConfigured(ILogger logger, string bootstrapServers);

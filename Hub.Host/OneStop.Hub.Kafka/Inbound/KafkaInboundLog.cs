@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using OneStop.Hub.Inbound;
+using OneStop.Hub.Kafka.Internal;
 using OneStop.Schemas.Canonical;
 
 namespace OneStop.Hub.Kafka.Inbound;
@@ -9,24 +10,17 @@ namespace OneStop.Hub.Kafka.Inbound;
 /// The inbound topic: an idempotent producer with acks=all, keyed by the receiving agency. The partition is chosen
 /// by the hub (<see cref="AgencyPartitions"/>), so a subscriber knows which partition holds its agency's stream.
 /// </summary>
-internal sealed class KafkaInboundLog : IInboundLog, IDisposable
+internal sealed class KafkaInboundLog : IInboundLog
 {
-    private readonly IProducer<string, byte[]> _producer;
+    private readonly GroupCommitProducer<byte[]?> _producer;
     private readonly AgencyPartitions _partitions;
     private readonly string _topic;
-    private int _disposed;
 
     public KafkaInboundLog(KafkaCluster cluster, KafkaTopics topics, AgencyPartitions partitions)
     {
         _topic = topics.Inbound;
         _partitions = partitions;
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientConfig())
-        {
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            LingerMs = 2,
-            MessageTimeoutMs = 30_000,
-        }).Build();
+        _producer = cluster.Writer;
     }
 
     public async Task AppendAsync(IReadOnlyCollection<InboundRecord> records, CancellationToken cancellationToken)
@@ -35,25 +29,15 @@ internal sealed class KafkaInboundLog : IInboundLog, IDisposable
         var count = _partitions.Count(_topic);
         var sends = records.Select(r => _producer.ProduceAsync(
             new TopicPartition(_topic, AgencyPartitions.Of(r.Agency, count)),
-            new Message<string, byte[]> { Key = r.Agency, Value = JsonSerializer.SerializeToUtf8Bytes(r, InboundJson.Default.InboundRecord) },
+            new Message<string, byte[]?> { Key = r.Agency, Value = JsonSerializer.SerializeToUtf8Bytes(r, InboundJson.Default.InboundRecord) },
             cancellationToken)).ToList();
         try
         {
             await Task.WhenAll(sends).ConfigureAwait(false);
         }
-        catch (ProduceException<string, byte[]> e)
+        catch (ProduceException<string, byte[]?> e)
         {
             throw new HubException(HubErrorKind.Unavailable, $"Kafka did not acknowledge the inbound record ({e.Error.Code}): nothing was accepted, send again");
-        }
-    }
-
-    // Registered under two service types, so the container disposes it twice.
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _producer.Flush(TimeSpan.FromSeconds(5));
-            _producer.Dispose();
         }
     }
 }

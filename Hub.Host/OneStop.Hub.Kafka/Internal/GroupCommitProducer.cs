@@ -13,7 +13,7 @@ namespace OneStop.Hub.Kafka.Internal;
 /// that <see cref="IProducer{TKey,TValue}.ProduceAsync(string, Message{TKey,TValue}, CancellationToken)"/> would throw.
 /// Records keep the order they were enqueued in.
 /// </summary>
-internal sealed class GroupCommitProducer<TValue> : IDisposable
+public sealed class GroupCommitProducer<TValue> : IDisposable
 {
     private const int MaxBatch = 1_000;
 
@@ -33,9 +33,12 @@ internal sealed class GroupCommitProducer<TValue> : IDisposable
         _writer.Start();
     }
 
-    public Task<DeliveryResult<string, TValue>> ProduceAsync(string topic, Message<string, TValue> message, CancellationToken cancellationToken)
+    public Task<DeliveryResult<string, TValue>> ProduceAsync(string topic, Message<string, TValue> message, CancellationToken cancellationToken) =>
+        ProduceAsync(new TopicPartition(topic, Partition.Any), message, cancellationToken);
+
+    public Task<DeliveryResult<string, TValue>> ProduceAsync(TopicPartition partition, Message<string, TValue> message, CancellationToken cancellationToken)
     {
-        var pending = new Pending(topic, message);
+        var pending = new Pending(partition, message);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(GroupCommitProducer<TValue>));
@@ -54,7 +57,7 @@ internal sealed class GroupCommitProducer<TValue> : IDisposable
             {
                 try
                 {
-                    _producer.Produce(pending.Topic, pending.Message, pending.Report);
+                    _producer.Produce(pending.Partition, pending.Message, pending.Report);
                     last = pending;
                 }
                 catch (ProduceException<string, TValue> e)
@@ -96,10 +99,10 @@ internal sealed class GroupCommitProducer<TValue> : IDisposable
         _producer.Dispose();
     }
 
-    private sealed class Pending(string topic, Message<string, TValue> message)
+    private sealed class Pending(TopicPartition partition, Message<string, TValue> message)
         : TaskCompletionSource<DeliveryResult<string, TValue>>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
-        public string Topic { get; } = topic;
+        public TopicPartition Partition { get; } = partition;
 
         public Message<string, TValue> Message { get; } = message;
 

@@ -12,12 +12,11 @@ namespace OneStop.Hub.Kafka.Internal;
 /// into the compacted dossier index (version = its log offset) before ingest answers, so a republished
 /// (client, client_event_id) is recognised without an in-memory set of every id.
 /// </summary>
-internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
+internal sealed class KafkaDossierEventLog : IDossierEventLog
 {
-    private readonly GroupCommitProducer<byte[]> _producer;
+    private readonly GroupCommitProducer<byte[]?> _producer;
     private readonly KafkaTopics _topics;
     private readonly DossierIndex _index;
-    private int _disposed;
 
     private readonly IReadOnlyList<IDeliveryAdapter> _adapters;
 
@@ -26,13 +25,7 @@ internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
         _adapters = [.. adapters];
         _topics = topics;
         _index = index;
-        _producer = new GroupCommitProducer<byte[]>(new ProducerConfig(cluster.ClientConfig())
-        {
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            LingerMs = 1,
-            MessageTimeoutMs = 30_000,
-        }, "dossier-log-writer");
+        _producer = cluster.Writer;
     }
 
     public bool Contains(string eventId) => _index.ContainsEvent(eventId);
@@ -61,22 +54,14 @@ internal sealed class KafkaDossierEventLog : IDossierEventLog, IDisposable
     {
         try
         {
-            var message = new Message<string, byte[]> { Key = key, Value = value };
+            var message = new Message<string, byte[]?> { Key = key, Value = value };
             using var activity = KafkaTracing.StartPublish(topic, message);
             var result = await _producer.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
             return result.Offset.Value;
         }
-        catch (ProduceException<string, byte[]> e)
+        catch (ProduceException<string, byte[]?> e)
         {
             throw new HubException(HubErrorKind.Unavailable, $"Kafka did not acknowledge the record ({e.Error.Code}): nothing was accepted, publish again");
-        }
-    }
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _producer.Dispose();
         }
     }
 }

@@ -50,13 +50,7 @@ public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisp
         }
 
         _files = new RocksStateFiles(path);
-        _producer = new GroupCommitProducer<byte[]?>(new ProducerConfig(cluster.ClientConfig())
-        {
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            LingerMs = 1,
-            MessageTimeoutMs = 30_000,
-        }, "state-writer");
+        _producer = cluster.Writer;
         _tables = registrations.ToDictionary(r => r.Name, r => new KafkaStateTable(r.Name, r.Topic(topics), _files, cluster, _producer, logger), StringComparer.Ordinal);
     }
 
@@ -111,7 +105,6 @@ public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisp
             table.Join(TimeSpan.FromSeconds(5));
         }
 
-        _producer.Dispose();
         _files.Dispose();
         _stopping.Dispose();
         if (_deleteOnDispose is not null)
