@@ -11,11 +11,21 @@ namespace OneStop.Adapters.Generic;
 /// <summary>
 /// One <see cref="UpstreamClient"/> per version of each upstream definition: its settings come from the file, then
 /// from <c>Upstreams:&lt;id&gt;:*</c> in configuration (which wins: addresses and secrets belong to the environment).
-/// A changed definition gets a new client and a new resilience pipeline; the old one finishes its calls.
+/// A changed definition gets a new client and a new resilience pipeline; the old one finishes its calls and is
+/// disposed (its HTTP connections closed) once its longest call can have ended: its total timeout plus a margin.
 /// </summary>
 internal sealed class GenericUpstreamClients : IDisposable
 {
+    /// <summary>How long after its total timeout a superseded client is kept for calls that started on it.</summary>
+    internal static readonly TimeSpan RetireMargin = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, UpstreamClient> _clients = new(StringComparer.Ordinal);
+
+    // The key of the client each upstream id uses now; a new key for an id retires the client of the old one.
+    private readonly Dictionary<string, string> _current = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<UpstreamClient, ITimer> _retiring = new();
+    private readonly TimeProvider _time;
 
     // The client each definition (one version of one file) resolved to, until configuration changes: binding
     // configuration and hashing the settings is work a lookup should not repeat on every call.
@@ -25,8 +35,9 @@ internal sealed class GenericUpstreamClients : IDisposable
     private readonly IDisposable _reloads;
     private int _configurationVersion;
 
-    public GenericUpstreamClients(UpstreamClientFactory factory, IConfiguration configuration)
+    public GenericUpstreamClients(UpstreamClientFactory factory, IConfiguration configuration, TimeProvider time)
     {
+        _time = time;
         _factory = factory;
         _configuration = configuration;
         _reloads = ChangeToken.OnChange(configuration.GetReloadToken, () => Interlocked.Increment(ref _configurationVersion));
@@ -42,12 +53,58 @@ internal sealed class GenericUpstreamClients : IDisposable
 
         var options = Options(definition, _configuration);
         var key = $"generic-{definition.Id}-{Stamp(definition, options)}";
-        var client = _clients.GetOrAdd(key, k => _factory.Create(definition.Id, options, k));
+        UpstreamClient client;
+        lock (_gate)
+        {
+            client = _clients.GetOrAdd(key, k => _factory.Create(definition.Id, options, k));
+            if (_current.TryGetValue(definition.Id, out var previous) && previous != key && _clients.TryRemove(previous, out var superseded))
+            {
+                Retire(superseded, superseded.Options.TotalTimeout + RetireMargin);
+            }
+
+            _current[definition.Id] = key;
+        }
+
         _resolved.AddOrUpdate(definition, new Resolved(version, client));
         return client;
     }
 
-    public void Dispose() => _reloads.Dispose();
+    /// <summary>Clients in use: one per upstream id called since the start.</summary>
+    internal int Count => _clients.Count;
+
+    /// <summary>Superseded clients kept for the calls that started on them, until their timer disposes them.</summary>
+    internal int Retiring => _retiring.Count;
+
+    private void Retire(UpstreamClient client, TimeSpan after)
+    {
+        // Held here until it fires: an unreferenced timer may be collected before it does.
+        var timer = _time.CreateTimer(state =>
+        {
+            var self = (UpstreamClient)state!;
+            if (_retiring.TryRemove(self, out var fired))
+            {
+                fired.Dispose();
+                self.Dispose();
+            }
+        }, client, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _retiring[client] = timer;
+        timer.Change(after, Timeout.InfiniteTimeSpan);
+    }
+
+    public void Dispose()
+    {
+        _reloads.Dispose();
+        foreach (var (client, timer) in _retiring)
+        {
+            timer.Dispose();
+            client.Dispose();
+        }
+
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+    }
 
     private sealed record Resolved(int ConfigurationVersion, UpstreamClient Client);
 
