@@ -16,7 +16,7 @@ public sealed partial class KafkaCluster : IDisposable
     private readonly IReadOnlyDictionary<string, string> _client;
     private readonly int? _fetchWaitMaxMs;
     private readonly Lock _writerGate = new();
-    private GroupCommitProducer<byte[]?>? _writer;
+    private GroupCommitProducer? _writer;
     private bool _disposed;
 
     public KafkaCluster(IOptions<KafkaOptions> options, IConfiguration configuration, ILogger<KafkaCluster> logger)
@@ -92,14 +92,14 @@ public sealed partial class KafkaCluster : IDisposable
     /// librdkafka client and one writer thread instead of one each); created on first use, disposed with the cluster,
     /// after the services that write through it. The evidence recorder keeps its own: it links its chain in its writer.
     /// </summary>
-    public GroupCommitProducer<byte[]?> Writer
+    public GroupCommitProducer Writer
     {
         get
         {
             lock (_writerGate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                return _writer ??= new GroupCommitProducer<byte[]?>(new ProducerConfig(ClientConfig())
+                return _writer ??= new GroupCommitProducer(new ProducerConfig(ClientConfig())
                 {
                     Acks = Acks.All,
                     EnableIdempotence = true,

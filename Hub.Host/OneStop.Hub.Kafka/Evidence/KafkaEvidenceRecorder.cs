@@ -357,7 +357,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             var last = Produce(batch);
             _batchSize.Record(batch.Count);
             batch.Clear();
-            GroupCommitProducer<byte[]>.FlushUntilAcknowledged(_producer!, last?.Task);
+            GroupCommitProducer.FlushUntilAcknowledged(_producer!, last?.Task);
         }
     }
 

@@ -12,7 +12,7 @@ namespace OneStop.Hub.Kafka.Inbound;
 /// </summary>
 internal sealed class KafkaInboundLog : IInboundLog
 {
-    private readonly GroupCommitProducer<byte[]?> _producer;
+    private readonly GroupCommitProducer _producer;
     private readonly AgencyPartitions _partitions;
     private readonly string _topic;
 

@@ -9,17 +9,17 @@ namespace OneStop.Hub.Kafka.Internal;
 /// back, and flushes — librdkafka then sends at once instead of waiting out <c>linger.ms</c> — until Kafka has
 /// acknowledged it, while the next writes queue behind. A lone write waits one round trip, and under load one request
 /// carries everything that arrived during the previous one (the evidence recorder's writer works the same way).
-/// Each caller's task completes with its own delivery result, or fails with the <see cref="ProduceException{TKey,TValue}"/>
-/// that <see cref="IProducer{TKey,TValue}.ProduceAsync(string, Message{TKey,TValue}, CancellationToken)"/> would throw.
+/// Each caller's task completes with its own delivery result, or fails with the <see cref="ProduceException{TKey,byte[]?}"/>
+/// that <see cref="IProducer{TKey,byte[]?}.ProduceAsync(string, Message{TKey,byte[]?}, CancellationToken)"/> would throw.
 /// Records keep the order they were enqueued in.
 /// </summary>
-public sealed class GroupCommitProducer<TValue> : IDisposable
+public sealed class GroupCommitProducer : IDisposable
 {
     private const int MaxBatch = 1_000;
 
     private static readonly TimeSpan FlushWait = TimeSpan.FromSeconds(1);
 
-    private readonly IProducer<string, TValue> _producer;
+    private readonly IProducer<string, byte[]?> _producer;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _writer;
     private int _disposed;
@@ -28,20 +28,20 @@ public sealed class GroupCommitProducer<TValue> : IDisposable
     /// <param name="name">Names the writer thread.</param>
     public GroupCommitProducer(ProducerConfig config, string name)
     {
-        _producer = new ProducerBuilder<string, TValue>(config).Build();
+        _producer = new ProducerBuilder<string, byte[]?>(config).Build();
         _writer = new Thread(CommitLoop) { IsBackground = true, Name = name };
         _writer.Start();
     }
 
-    public Task<DeliveryResult<string, TValue>> ProduceAsync(string topic, Message<string, TValue> message, CancellationToken cancellationToken) =>
+    public Task<DeliveryResult<string, byte[]?>> ProduceAsync(string topic, Message<string, byte[]?> message, CancellationToken cancellationToken) =>
         ProduceAsync(new TopicPartition(topic, Partition.Any), message, cancellationToken);
 
-    public Task<DeliveryResult<string, TValue>> ProduceAsync(TopicPartition partition, Message<string, TValue> message, CancellationToken cancellationToken)
+    public Task<DeliveryResult<string, byte[]?>> ProduceAsync(TopicPartition partition, Message<string, byte[]?> message, CancellationToken cancellationToken)
     {
         var pending = new Pending(partition, message);
         if (!_queue.Writer.TryWrite(pending))
         {
-            throw new ObjectDisposedException(nameof(GroupCommitProducer<TValue>));
+            throw new ObjectDisposedException(nameof(GroupCommitProducer));
         }
 
         return cancellationToken.CanBeCanceled ? pending.Task.WaitAsync(cancellationToken) : pending.Task;
@@ -60,9 +60,18 @@ public sealed class GroupCommitProducer<TValue> : IDisposable
                     _producer.Produce(pending.Partition, pending.Message, pending.Report);
                     last = pending;
                 }
-                catch (ProduceException<string, TValue> e)
+                catch (ProduceException<string, byte[]?> e)
                 {
                     pending.TrySetException(e);
+                }
+                catch (Exception e) when (e is KafkaException or ArgumentException or InvalidOperationException)
+                {
+                    // Refused before it was queued (e.g. the producer is closing): the caller gets what ProduceAsync would throw.
+                    pending.TrySetException(new ProduceException<string, byte[]?>(new Error(ErrorCode.Local_Fail, e.Message), new DeliveryResult<string, byte[]?>
+                    {
+                        Message = pending.Message,
+                        TopicPartitionOffset = new TopicPartitionOffset(pending.Partition, Offset.Unset),
+                    }, e));
                 }
             }
 
@@ -99,18 +108,18 @@ public sealed class GroupCommitProducer<TValue> : IDisposable
         _producer.Dispose();
     }
 
-    private sealed class Pending(TopicPartition partition, Message<string, TValue> message)
-        : TaskCompletionSource<DeliveryResult<string, TValue>>(TaskCreationOptions.RunContinuationsAsynchronously)
+    private sealed class Pending(TopicPartition partition, Message<string, byte[]?> message)
+        : TaskCompletionSource<DeliveryResult<string, byte[]?>>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public TopicPartition Partition { get; } = partition;
 
-        public Message<string, TValue> Message { get; } = message;
+        public Message<string, byte[]?> Message { get; } = message;
 
-        public void Report(DeliveryReport<string, TValue> report)
+        public void Report(DeliveryReport<string, byte[]?> report)
         {
             if (report.Error.IsError)
             {
-                TrySetException(new ProduceException<string, TValue>(report.Error, report));
+                TrySetException(new ProduceException<string, byte[]?>(report.Error, report));
             }
             else
             {

@@ -14,7 +14,7 @@ namespace OneStop.Hub.Kafka.Internal;
 /// </summary>
 internal sealed class KafkaDossierEventLog : IDossierEventLog
 {
-    private readonly GroupCommitProducer<byte[]?> _producer;
+    private readonly GroupCommitProducer _producer;
     private readonly KafkaTopics _topics;
     private readonly DossierIndex _index;
 

@@ -16,7 +16,7 @@ namespace OneStop.Hub.Kafka.State;
 public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisposable
 {
     private readonly RocksStateFiles _files;
-    private readonly GroupCommitProducer<byte[]?> _producer;
+    private readonly GroupCommitProducer _producer;
     private readonly Dictionary<string, KafkaStateTable> _tables;
     private readonly CancellationTokenSource _stopping = new();
     private readonly string? _deleteOnDispose;

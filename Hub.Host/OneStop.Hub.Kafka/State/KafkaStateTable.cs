@@ -20,7 +20,7 @@ internal sealed partial class KafkaStateTable : IStateTable
 
     private readonly RocksStateFiles _files;
     private readonly KafkaCluster _cluster;
-    private readonly GroupCommitProducer<byte[]?> _producer;
+    private readonly GroupCommitProducer _producer;
     private readonly ILogger _logger;
     private readonly Lock _apply = new();
     private readonly ConcurrentDictionary<int, long> _positions = new();
@@ -29,7 +29,7 @@ internal sealed partial class KafkaStateTable : IStateTable
     private int _partitionCount;
     private Thread? _reader;
 
-    public KafkaStateTable(string name, string topic, RocksStateFiles files, KafkaCluster cluster, GroupCommitProducer<byte[]?> producer, ILogger logger)
+    public KafkaStateTable(string name, string topic, RocksStateFiles files, KafkaCluster cluster, GroupCommitProducer producer, ILogger logger)
     {
         Name = name;
         Topic = topic;
