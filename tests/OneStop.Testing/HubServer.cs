@@ -71,12 +71,35 @@ public sealed class HubServer : IAsyncDisposable
         await _factory.DisposeAsync().ConfigureAwait(false);
         if (_ownStatePath is not null)
         {
+            await DeleteStateFolderAsync(_ownStatePath).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Removes the hub's temporary state folder. A file can still appear in it while the recursive delete runs (seen
+    /// once: "Directory not empty" right after the host was disposed), so the delete is tried again a few times; a
+    /// folder that still cannot be removed stays in the temp directory rather than failing the test that used it.
+    /// </summary>
+    private static async Task DeleteStateFolderAsync(string path)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
             try
             {
-                Directory.Delete(_ownStatePath, recursive: true);
+                Directory.Delete(path, recursive: true);
+                return;
             }
             catch (DirectoryNotFoundException)
             {
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await Task.Delay(200).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                return;
             }
         }
     }
