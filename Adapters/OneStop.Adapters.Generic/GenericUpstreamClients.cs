@@ -19,10 +19,8 @@ internal sealed class GenericUpstreamClients : IDisposable
     /// <summary>How long after its total timeout a superseded client is kept for calls that started on it.</summary>
     internal static readonly TimeSpan RetireMargin = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, UpstreamClient> _clients = new(StringComparer.Ordinal);
-
-    // The key of the client each upstream id uses now; a new key for an id retires the client of the old one.
-    private readonly Dictionary<string, string> _current = new(StringComparer.Ordinal);
+    // The client each upstream id uses now, with the key of its settings; a new key for an id retires the old client.
+    private readonly Dictionary<string, (string Key, UpstreamClient Client)> _clients = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<UpstreamClient, ITimer> _retiring = new();
     private readonly TimeProvider _time;
@@ -56,13 +54,19 @@ internal sealed class GenericUpstreamClients : IDisposable
         UpstreamClient client;
         lock (_gate)
         {
-            client = _clients.GetOrAdd(key, k => _factory.Create(definition.Id, options, k));
-            if (_current.TryGetValue(definition.Id, out var previous) && previous != key && _clients.TryRemove(previous, out var superseded))
+            if (_clients.TryGetValue(definition.Id, out var current) && current.Key == key)
             {
-                Retire(superseded, superseded.Options.TotalTimeout + RetireMargin);
+                client = current.Client;
             }
-
-            _current[definition.Id] = key;
+            else
+            {
+                client = _factory.Create(definition.Id, options, key);
+                _clients[definition.Id] = (key, client);
+                if (current.Client is { } superseded)
+                {
+                    Retire(superseded, superseded.Options.TotalTimeout + RetireMargin);
+                }
+            }
         }
 
         _resolved.AddOrUpdate(definition, new Resolved(version, client));
@@ -70,7 +74,16 @@ internal sealed class GenericUpstreamClients : IDisposable
     }
 
     /// <summary>Clients in use: one per upstream id called since the start.</summary>
-    internal int Count => _clients.Count;
+    internal int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _clients.Count;
+            }
+        }
+    }
 
     /// <summary>Superseded clients kept for the calls that started on them, until their timer disposes them.</summary>
     internal int Retiring => _retiring.Count;
@@ -100,9 +113,12 @@ internal sealed class GenericUpstreamClients : IDisposable
             client.Dispose();
         }
 
-        foreach (var client in _clients.Values)
+        lock (_gate)
         {
-            client.Dispose();
+            foreach (var (_, client) in _clients.Values)
+            {
+                client.Dispose();
+            }
         }
     }
 
