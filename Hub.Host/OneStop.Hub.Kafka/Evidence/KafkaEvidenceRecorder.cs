@@ -281,13 +281,13 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
             var (last, restore) = await Task.Run(() => RestoreHead(CancellationToken.None)).ConfigureAwait(false);
             lock (_gate)
             {
-                _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(_cluster.ClientConfig())
+                _producer = new ProducerBuilder<string, byte[]>(GroupCommitProducer.WithoutBackgroundPoll(new ProducerConfig(_cluster.ClientConfig())
                 {
                     Acks = Acks.All,
                     EnableIdempotence = true,
                     LingerMs = 1, // only for what the writer does not flush at once (head checkpoints)
                     ClientId = $"onestop-evidence-{Chain}",
-                }).Build();
+                })).Build();
                 if (last is not null)
                 {
                     _nextSeq = last.Seq + 1;
@@ -347,17 +347,17 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     {
         var reader = _queue.Reader;
         var batch = new List<Pending>(64);
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (GroupCommitProducer.WaitForWork(reader, _producer!))
         {
             while (batch.Count < MaxBatch && reader.TryRead(out var p))
             {
                 batch.Add(p);
             }
 
-            var last = Produce(batch);
+            Produce(batch);
             _batchSize.Record(batch.Count);
             batch.Clear();
-            GroupCommitProducer.FlushUntilAcknowledged(_producer!, last?.Task);
+            GroupCommitProducer.FlushBatch(_producer!);
         }
     }
 
@@ -366,9 +366,8 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
     /// checkpoint follows every <see cref="EvidenceOptions.CheckpointEvery"/> exchange entries (and on the interval
     /// timer's tick, when entries were added since the last one).
     /// </summary>
-    private Pending? Produce(List<Pending> batch)
+    private void Produce(List<Pending> batch)
     {
-        Pending? last = null;
         foreach (var pending in batch)
         {
             if (pending.Record is null)
@@ -381,11 +380,7 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                 continue;
             }
 
-            if (Append(pending, pending.Record, pending.Proof))
-            {
-                last = pending;
-            }
-
+            Append(pending, pending.Record, pending.Proof);
             if (pending.Proof is null)
             {
                 _sinceCheckpoint++;
@@ -395,8 +390,6 @@ public sealed partial class KafkaEvidenceRecorder : IEvidenceRecorder, IEvidence
                 }
             }
         }
-
-        return last;
     }
 
     /// <summary>Signs the chain up to its head (the entries since the last checkpoint) and appends the checkpoint entry.</summary>

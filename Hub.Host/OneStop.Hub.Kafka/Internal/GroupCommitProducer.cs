@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Confluent.Kafka;
 
@@ -9,6 +8,8 @@ namespace OneStop.Hub.Kafka.Internal;
 /// back, and flushes — librdkafka then sends at once instead of waiting out <c>linger.ms</c> — until Kafka has
 /// acknowledged it, while the next writes queue behind. A lone write waits one round trip, and under load one request
 /// carries everything that arrived during the previous one (the evidence recorder's writer works the same way).
+/// The producer has no background poll thread: the writer's own flush serves the delivery reports, so it returns the
+/// moment the last one arrives (with the .NET client's poll thread taking them, a flush only noticed after its timeout).
 /// Each caller's task completes with its own delivery result, or fails with the <see cref="ProduceException{TKey,byte[]?}"/>
 /// that <see cref="IProducer{TKey,byte[]?}.ProduceAsync(string, Message{TKey,byte[]?}, CancellationToken)"/> would throw.
 /// Records keep the order they were enqueued in.
@@ -19,6 +20,8 @@ public sealed class GroupCommitProducer : IDisposable
 
     private static readonly TimeSpan FlushWait = TimeSpan.FromSeconds(1);
 
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
+
     private readonly IProducer<string, byte[]?> _producer;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _writer;
@@ -28,7 +31,7 @@ public sealed class GroupCommitProducer : IDisposable
     /// <param name="name">Names the writer thread.</param>
     public GroupCommitProducer(ProducerConfig config, string name)
     {
-        _producer = new ProducerBuilder<string, byte[]?>(config).Build();
+        _producer = new ProducerBuilder<string, byte[]?>(WithoutBackgroundPoll(config)).Build();
         _writer = new Thread(CommitLoop) { IsBackground = true, Name = name };
         _writer.Start();
     }
@@ -50,15 +53,13 @@ public sealed class GroupCommitProducer : IDisposable
     private void CommitLoop()
     {
         var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (WaitForWork(reader, _producer))
         {
-            Pending? last = null;
             for (var n = 0; n < MaxBatch && reader.TryRead(out var pending); n++)
             {
                 try
                 {
                     _producer.Produce(pending.Partition, pending.Message, pending.Report);
-                    last = pending;
                 }
                 catch (ProduceException<string, byte[]?> e)
                 {
@@ -75,24 +76,48 @@ public sealed class GroupCommitProducer : IDisposable
                 }
             }
 
-            FlushUntilAcknowledged(_producer, last?.Task);
+            FlushBatch(_producer);
         }
     }
 
     /// <summary>
-    /// Flushes until <paramref name="last"/> (the last record a group-commit writer produced) is acknowledged, or a
-    /// second has passed (a slow cluster then gets the next batch in flight too). Each flush wakes librdkafka's broker
-    /// threads with <c>linger.ms</c> overridden and returns once everything is acknowledged or after a millisecond (a
-    /// broker thread that had no core yet is woken again).
+    /// A group-commit writer's producer settings: no background poll thread, so that only the writer's flush serves
+    /// the delivery reports (and returns as soon as the last arrives).
     /// </summary>
-    public static void FlushUntilAcknowledged<TKey, TAny>(IProducer<TKey, TAny> producer, Task? last)
+    public static ProducerConfig WithoutBackgroundPoll(ProducerConfig config) => new(config) { EnableBackgroundPoll = false };
+
+    /// <summary>
+    /// Waits for the next queued write. While idle it serves the producer's events every 100 ms: delivery reports of
+    /// records produced outside a batch (e.g. by a timer), errors and statistics, which no background thread serves.
+    /// </summary>
+    public static bool WaitForWork<TItem, TKey, TValue>(ChannelReader<TItem> reader, IProducer<TKey, TValue> producer)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(producer);
+        var wait = reader.WaitToReadAsync();
+        if (wait.IsCompleted)
+        {
+            return wait.GetAwaiter().GetResult();
+        }
+
+        var waiting = wait.AsTask();
+        while (!waiting.Wait(IdlePoll))
+        {
+            producer.Poll(TimeSpan.Zero);
+        }
+
+        return waiting.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Sends what the writer produced at once (a flush overrides <c>linger.ms</c>) and serves delivery reports until
+    /// Kafka acknowledged everything outstanding, or a second has passed (a slow cluster then gets the next batch in
+    /// flight too; its records' callers still wait for their own reports).
+    /// </summary>
+    public static void FlushBatch<TKey, TValue>(IProducer<TKey, TValue> producer)
     {
         ArgumentNullException.ThrowIfNull(producer);
-        var waited = Stopwatch.StartNew();
-        while (last is { IsCompleted: false } && waited.Elapsed < FlushWait)
-        {
-            producer.Flush(TimeSpan.FromMilliseconds(1));
-        }
+        producer.Flush(FlushWait);
     }
 
     public void Dispose()
