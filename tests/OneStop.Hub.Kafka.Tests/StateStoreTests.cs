@@ -183,6 +183,34 @@ public sealed class StateStoreTests(MockCluster kafka) : IClassFixture<MockClust
         await again.StopAsync(Ct);
     }
 
+    /// <summary>
+    /// Closing the native store under a running read is use after free: the process crashes. A store disposed while a
+    /// scan is under way (a trail query, or a table reader that outlived the stop) waits for it, and a call after the
+    /// close fails with ObjectDisposedException instead.
+    /// </summary>
+    [Fact]
+    public async Task A_store_closes_only_after_the_scan_under_way_and_refuses_calls_after_it()
+    {
+        using var dir = new TempDir();
+        var store = await StartAsync(Open(dir.Path));
+        var table = store.Table("things");
+        await table.WriteAsync([Entry("emc|a", 1, "1"), Entry("emc|b", 1, "2")], Ct);
+
+        using var scan = table.Scan("emc|").GetEnumerator();
+        scan.MoveNext().ShouldBeTrue();
+        var closing = Task.Run(store.Dispose, Ct);
+        await Task.Delay(300, Ct);
+        closing.IsCompleted.ShouldBeFalse("the store must not close under a scan that is under way");
+
+        scan.MoveNext().ShouldBeTrue();
+        scan.Current.Key.ShouldBe("emc|b");
+        scan.MoveNext().ShouldBeFalse();
+        await closing.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        var ex = Should.Throw<ObjectDisposedException>(() => table.Get("emc|a"));
+        ex.Message.ShouldContain(dir.Path);
+    }
+
     [Fact]
     public void Two_stores_on_one_folder_are_refused_naming_the_setting()
     {

@@ -164,6 +164,10 @@ internal sealed partial class KafkaStateTable : IStateTable
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (ObjectDisposedException) when (stoppingToken.IsCancellationRequested)
+        {
+            // the store closed while this reader was still finishing a call to Kafka: the instance is stopping
+        }
         catch (Exception e) when (e is KafkaException or RocksDbException or InvalidOperationException)
         {
             Problem = $"reader stopped: {e.Message}";

@@ -16,8 +16,12 @@ namespace OneStop.Hub.Kafka.State;
 /// </summary>
 internal sealed class RocksStateFiles : IDisposable
 {
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(10);
+
     private readonly RocksDb _db;
     private readonly Cache _cache;
+    private int _users;
+    private int _closing;
 
     public RocksStateFiles(string path)
     {
@@ -73,12 +77,34 @@ internal sealed class RocksStateFiles : IDisposable
 
     public static long VersionOf(byte[] stored) => BinaryPrimitives.ReadInt64BigEndian(stored);
 
-    public byte[]? Get(byte[] key) => _db.Get(key);
+    public byte[]? Get(byte[] key)
+    {
+        Enter();
+        try
+        {
+            return _db.Get(key);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
 
-    public void Write(WriteBatch batch) => _db.Write(batch);
+    public void Write(WriteBatch batch)
+    {
+        Enter();
+        try
+        {
+            _db.Write(batch);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
 
     public long? ReadOffset(string table, int partition) =>
-        _db.Get(OffsetKey(table, partition)) is { Length: 8 } b ? BinaryPrimitives.ReadInt64BigEndian(b) : null;
+        Get(OffsetKey(table, partition)) is { Length: 8 } b ? BinaryPrimitives.ReadInt64BigEndian(b) : null;
 
     public static byte[] EncodeOffset(long offset)
     {
@@ -90,16 +116,24 @@ internal sealed class RocksStateFiles : IDisposable
     /// <summary>Entries under a prefix in key order; the iterator reads a consistent snapshot.</summary>
     public IEnumerable<(byte[] Key, byte[] Value)> Scan(byte[] prefix)
     {
-        using var iterator = _db.NewIterator();
-        for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
+        Enter();
+        try
         {
-            var key = iterator.Key();
-            if (!key.AsSpan().StartsWith(prefix))
+            using var iterator = _db.NewIterator();
+            for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
             {
-                yield break;
-            }
+                var key = iterator.Key();
+                if (!key.AsSpan().StartsWith(prefix))
+                {
+                    yield break;
+                }
 
-            yield return (key, iterator.Value());
+                yield return (key, iterator.Value());
+            }
+        }
+        finally
+        {
+            Exit();
         }
     }
 
@@ -116,12 +150,39 @@ internal sealed class RocksStateFiles : IDisposable
         }
 
         batch.Delete(IdentityKey(table));
-        _db.Write(batch);
+        Write(batch);
     }
 
+    /// <summary>
+    /// Closes the store once the reads, writes and scans under way have ended (at most 10 s); later calls throw
+    /// <see cref="ObjectDisposedException"/>. A store closed under a running call would be native use after free: the
+    /// process would crash, e.g. when a table's reader thread outlived the stop because Kafka was slow to answer.
+    /// </summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        if (!SpinWait.SpinUntil(() => Volatile.Read(ref _users) == 0, CloseWait))
+        {
+            return; // still in use: leave it open (the process is stopping) rather than free it under a running call
+        }
+
         _db.Dispose();
         GC.KeepAlive(_cache); // the native cache lives as long as the store that uses it
     }
+
+    private void Enter()
+    {
+        Interlocked.Increment(ref _users);
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            Interlocked.Decrement(ref _users);
+            throw new ObjectDisposedException(nameof(RocksStateFiles), $"the local state store at '{Path}' is closed");
+        }
+    }
+
+    private void Exit() => Interlocked.Decrement(ref _users);
 }
