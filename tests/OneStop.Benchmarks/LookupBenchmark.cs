@@ -181,7 +181,6 @@ internal static class LookupBenchmark
         }
     }
 
-    /// <summary>User + system CPU time of a process so far (/proc/pid/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
     /// <summary>
     /// Drives the hub's paths in rounds until a round leaves the hub's tiered-compilation thread almost idle
     /// (under 20 ms of CPU in a round of 2,000 calls per path), at most a minute; returns the JIT thread's CPU seconds.
@@ -231,6 +230,7 @@ internal static class LookupBenchmark
         return total;
     }
 
+    /// <summary>User + system CPU time of a process or thread so far (/proc/…/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
     private static double TicksToSeconds(string stat)
     {
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
