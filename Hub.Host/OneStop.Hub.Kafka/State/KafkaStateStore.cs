@@ -17,6 +17,7 @@ public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisp
 {
     private readonly RocksStateFiles _files;
     private readonly GroupCommitProducer _producer;
+    private readonly WatermarkProbe _probe;
     private readonly Dictionary<string, KafkaStateTable> _tables;
     private readonly CancellationTokenSource _stopping = new();
     private readonly string? _deleteOnDispose;
@@ -51,7 +52,8 @@ public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisp
 
         _files = new RocksStateFiles(path);
         _producer = cluster.Writer;
-        _tables = registrations.ToDictionary(r => r.Name, r => new KafkaStateTable(r.Name, r.Topic(topics), _files, cluster, _producer, logger), StringComparer.Ordinal);
+        _probe = new WatermarkProbe(cluster);
+        _tables = registrations.ToDictionary(r => r.Name, r => new KafkaStateTable(r.Name, r.Topic(topics), _files, cluster, _producer, _probe, logger), StringComparer.Ordinal);
     }
 
     /// <summary>Folder of the local store.</summary>
@@ -106,6 +108,7 @@ public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisp
         }
 
         _files.Dispose();
+        _probe.Dispose();
         _stopping.Dispose();
         if (_deleteOnDispose is not null)
         {

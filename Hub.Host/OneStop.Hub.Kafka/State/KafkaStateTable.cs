@@ -21,6 +21,7 @@ internal sealed partial class KafkaStateTable : IStateTable
     private readonly RocksStateFiles _files;
     private readonly KafkaCluster _cluster;
     private readonly GroupCommitProducer _producer;
+    private readonly WatermarkProbe _probe;
     private readonly ILogger _logger;
     private readonly Lock _apply = new();
     private readonly ConcurrentDictionary<int, long> _positions = new();
@@ -29,13 +30,14 @@ internal sealed partial class KafkaStateTable : IStateTable
     private int _partitionCount;
     private Thread? _reader;
 
-    public KafkaStateTable(string name, string topic, RocksStateFiles files, KafkaCluster cluster, GroupCommitProducer producer, ILogger logger)
+    public KafkaStateTable(string name, string topic, RocksStateFiles files, KafkaCluster cluster, GroupCommitProducer producer, WatermarkProbe probe, ILogger logger)
     {
         Name = name;
         Topic = topic;
         _files = files;
         _cluster = cluster;
         _producer = producer;
+        _probe = probe;
         _logger = logger;
         _dataPrefix = $"d\0{name}\0";
     }
@@ -145,15 +147,8 @@ internal sealed partial class KafkaStateTable : IStateTable
 
     public void Join(TimeSpan timeout) => _reader?.Join(timeout);
 
-    private Dictionary<int, long> HighWatermarks()
-    {
-        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(_cluster.ConsumerConfig())
-        {
-            GroupId = "onestop-watermarks", EnableAutoCommit = false,
-        }).Build();
-        return Enumerable.Range(0, _partitionCount).ToDictionary(p => p,
-            p => probe.QueryWatermarkOffsets(new TopicPartition(Topic, p), TimeSpan.FromSeconds(10)).High.Value);
-    }
+    private Dictionary<int, long> HighWatermarks() =>
+        Enumerable.Range(0, _partitionCount).ToDictionary(p => p, p => _probe.High(new TopicPartition(Topic, p), TimeSpan.FromSeconds(10)));
 
     private void Run(CancellationToken stoppingToken)
     {
