@@ -16,7 +16,6 @@ namespace OneStop.Hub.Kafka.State;
 public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisposable
 {
     private readonly RocksStateFiles _files;
-    private readonly GroupCommitProducer _producer;
     private readonly WatermarkProbe _probe;
     private readonly Dictionary<string, KafkaStateTable> _tables;
     private readonly CancellationTokenSource _stopping = new();
@@ -51,9 +50,9 @@ public sealed partial class KafkaStateStore : IStateStore, IHostedService, IDisp
         }
 
         _files = new RocksStateFiles(path);
-        _producer = cluster.Writer;
+        var writer = cluster.Writer;
         _probe = new WatermarkProbe(cluster);
-        _tables = registrations.ToDictionary(r => r.Name, r => new KafkaStateTable(r.Name, r.Topic(topics), _files, cluster, _producer, _probe, logger), StringComparer.Ordinal);
+        _tables = registrations.ToDictionary(r => r.Name, r => new KafkaStateTable(r.Name, r.Topic(topics), _files, cluster, writer, _probe, logger), StringComparer.Ordinal);
     }
 
     /// <summary>Folder of the local store.</summary>
