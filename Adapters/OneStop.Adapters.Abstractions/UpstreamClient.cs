@@ -37,6 +37,9 @@ public sealed class UpstreamClient : IDisposable
 
     public UpstreamOptions Options => _options;
 
+    /// <summary>The resilience pipeline every call goes through (for tests of its lifetime).</summary>
+    internal ResiliencePipeline Pipeline => _pipeline;
+
     public void Dispose() => _http.Dispose();
 
     /// <summary>

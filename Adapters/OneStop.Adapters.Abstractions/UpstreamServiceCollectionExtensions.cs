@@ -76,7 +76,8 @@ public static class UpstreamServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="UpstreamClientFactory"/>: clients for upstreams that appear while the hub runs (generic
-    /// upstreams defined by files), with the same HTTP settings, token handling and resilience pipeline as <see cref="AddUpstream"/>.
+    /// upstreams defined by files), with the same HTTP settings, token handling and resilience pipeline as <see cref="AddUpstream"/>
+    /// (the registry is added for its pipeline builders, which carry the hub's telemetry).
     /// </summary>
     public static IServiceCollection AddUpstreamClientFactory(this IServiceCollection services)
     {
@@ -104,19 +105,23 @@ public static class UpstreamServiceCollectionExtensions
 }
 
 /// <summary>
-/// Makes <see cref="UpstreamClient"/>s for upstreams known only at run time. Each client's pipeline lives in the
-/// hub's resilience registry under the key given (so its events reach the same telemetry as the others'); give a
-/// new key when the settings change, since a registered pipeline keeps its settings.
+/// Makes <see cref="UpstreamClient"/>s for upstreams known only at run time. Each client's pipeline is built by a
+/// builder the hub's resilience registry hands out (so its events reach the same telemetry and clock as the others'),
+/// but it is not kept in the registry: the registry keeps every pipeline it built for the life of the process, and
+/// a definition changed a thousand times would leave a thousand pipelines behind. The pipeline lives as long as its
+/// client.
 /// </summary>
-public sealed class UpstreamClientFactory(ResiliencePipelineRegistry<string> pipelines, TimeProvider time, UpstreamBreakerStates breakers)
+public sealed class UpstreamClientFactory(IServiceProvider services, TimeProvider time, UpstreamBreakerStates breakers)
 {
-    public UpstreamClient Create(string name, UpstreamOptions options, string pipelineKey)
+    public UpstreamClient Create(string name, UpstreamOptions options, string pipelineName)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrEmpty(pipelineKey);
-        var pipeline = pipelines.GetOrAddPipeline(pipelineKey, builder => UpstreamClient.ConfigurePipeline(builder, options, breakers.For(name)));
+        ArgumentException.ThrowIfNullOrEmpty(pipelineName);
+        var builder = services.GetRequiredService<ResiliencePipelineBuilder>();
+        builder.Name = pipelineName;
+        UpstreamClient.ConfigurePipeline(builder, options, breakers.For(name));
         var http = UpstreamServiceCollectionExtensions.CreateHttpClient(options);
-        return new UpstreamClient(name, http, options, pipeline, UpstreamAuthentication.FromOptions(new UpstreamAuthContext(name, http, options, time)));
+        return new UpstreamClient(name, http, options, builder.Build(), UpstreamAuthentication.FromOptions(new UpstreamAuthContext(name, http, options, time)));
     }
 }

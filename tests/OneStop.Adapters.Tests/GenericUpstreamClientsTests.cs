@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -47,5 +48,48 @@ public sealed class GenericUpstreamClientsTests
         clock.Advance(TimeSpan.FromSeconds(2));
         clients.Retiring.ShouldBe(0, "disposed once its total timeout and the margin have passed");
         clients.For(business).ShouldBeSameAs(second);
+    }
+
+    [Fact]
+    public void Superseded_clients_and_their_resilience_pipelines_are_released_once_retired()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 1, 0, 0, TimeSpan.Zero));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection().Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<IMappingSource>(CatalogMappingSource.Shipped);
+        services.AddLogging();
+        GenericUpstreamRegistration.AddGenericUpstreams(services);
+        using var provider = services.BuildServiceProvider();
+        var clients = provider.GetRequiredService<GenericUpstreamClients>();
+        var business = CatalogMappingSource.Shipped.Current.Upstreams.Single(u => u.Id == BuiltInLookups.Business);
+
+        var superseded = SupersedeTwentyTimes(clients, configuration, business);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        clients.Retiring.ShouldBe(0);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        superseded.Count(w => w.IsAlive).ShouldBe(0,
+            "a settings change a day for years must not leave a pipeline (limiter, breaker, telemetry) behind for each one");
+        clients.For(business).ShouldNotBeNull("the current client still serves");
+    }
+
+    // Not inlined: no local of the test method may keep a superseded pipeline alive.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static List<WeakReference> SupersedeTwentyTimes(GenericUpstreamClients clients, IConfigurationRoot configuration, UpstreamDefinition business)
+    {
+        var superseded = new List<WeakReference>();
+        for (var i = 0; i < 20; i++)
+        {
+            superseded.Add(new WeakReference(clients.For(business).Pipeline));
+            configuration["Upstreams:business:TotalTimeout"] = $"00:00:{20 + i}";
+            configuration.Reload();
+        }
+
+        clients.For(business).Options.TotalTimeout.ShouldBe(TimeSpan.FromSeconds(39));
+        return superseded;
     }
 }
