@@ -73,9 +73,15 @@ internal static class LookupBenchmark
             await DriveAsync(path.Call, msts, 8, new Limit(5_000, TimeSpan.FromSeconds(20)));
         }
 
-        // Then until the hub's JIT thread is quiet: after 15,000 calls it was still compiling (tier-1 and PGO
-        // recompiles) well into the first measured cell, taking a core from a 2-core machine.
-        var jitSeconds = await WarmUntilJitQuietAsync(pid, paths.Where(p => p.Hub).Select(p => p.Call).ToArray(), msts);
+        // Then until the hub's JIT thread is quiet (rounds of 2,000 calls per hub path, at most a minute): after 15,000
+        // calls it was still compiling (tier-1 and PGO recompiles) well into the first measured cell.
+        var jitSeconds = await ProcessCpu.WarmUntilJitQuietAsync(pid, async _ =>
+        {
+            foreach (var path in paths.Where(p => p.Hub))
+            {
+                await DriveAsync(path.Call, msts, 8, new Limit(2_000, TimeSpan.FromSeconds(10)));
+            }
+        }, int.MaxValue, TimeSpan.FromMinutes(1));
         Console.WriteLine($"lookup: warmed up; the hub's JIT thread used {jitSeconds:0.0} s of CPU");
 
         var results = new List<(string Path, int Callers, Result Result)>();
@@ -83,11 +89,11 @@ internal static class LookupBenchmark
         {
             foreach (var path in paths)
             {
-                var cpuBefore = path.Hub ? CpuSeconds(pid) : 0;
+                var cpuBefore = path.Hub ? ProcessCpu.Seconds(pid) : 0;
                 var result = await DriveAsync(path.Call, msts, callers, limit);
                 if (path.Hub)
                 {
-                    result = result with { HubCpuMsPerRequest = (CpuSeconds(pid) - cpuBefore) * 1000 / result.Count };
+                    result = result with { HubCpuMsPerRequest = (ProcessCpu.Seconds(pid) - cpuBefore) * 1000 / result.Count };
                 }
 
                 results.Add((path.Name, callers, result));
@@ -180,62 +186,4 @@ internal static class LookupBenchmark
             throw new InvalidOperationException($"SOAP answered {(int)response.StatusCode}: {body[..Math.Min(300, body.Length)]}");
         }
     }
-
-    /// <summary>
-    /// Drives the hub's paths in rounds until a round leaves the hub's tiered-compilation thread almost idle
-    /// (under 20 ms of CPU in a round of 2,000 calls per path), at most a minute; returns the JIT thread's CPU seconds.
-    /// </summary>
-    private static async Task<double> WarmUntilJitQuietAsync(int pid, Func<string, Task>[] calls, string[] msts)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        var before = JitCpuSeconds(pid);
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var call in calls)
-            {
-                await DriveAsync(call, msts, 8, new Limit(2_000, TimeSpan.FromSeconds(10)));
-            }
-
-            var now = JitCpuSeconds(pid);
-            if (now - before < 0.02)
-            {
-                return now;
-            }
-
-            before = now;
-        }
-
-        return before;
-    }
-
-    /// <summary>CPU seconds of the process's tiered-compilation thread (named ".NET Tiered Com…" in /proc).</summary>
-    private static double JitCpuSeconds(int pid)
-    {
-        var total = 0.0;
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-        {
-            try
-            {
-                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
-                {
-                    total += TicksToSeconds(File.ReadAllText(Path.Combine(task, "stat")));
-                }
-            }
-            catch (IOException)
-            {
-                // the thread ended between listing and reading
-            }
-        }
-
-        return total;
-    }
-
-    /// <summary>User + system CPU time of a process or thread so far (/proc/…/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
-    private static double TicksToSeconds(string stat)
-    {
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    private static double CpuSeconds(int pid) => TicksToSeconds(File.ReadAllText($"/proc/{pid}/stat"));
 }
