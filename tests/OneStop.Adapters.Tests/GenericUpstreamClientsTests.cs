@@ -19,16 +19,8 @@ public sealed class GenericUpstreamClientsTests
     [Fact]
     public void A_client_superseded_by_a_settings_change_is_disposed_once_its_longest_call_can_have_ended()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 1, 0, 0, TimeSpan.Zero));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection().Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<TimeProvider>(clock);
-        services.AddSingleton<IMappingSource>(CatalogMappingSource.Shipped);
-        services.AddLogging();
-        GenericUpstreamRegistration.AddGenericUpstreams(services);
-        using var provider = services.BuildServiceProvider();
-        var clients = provider.GetRequiredService<GenericUpstreamClients>();
+        using var hub = new Clients();
+        var (clock, configuration, clients) = (hub.Clock, hub.Configuration, hub.Upstreams);
         var business = CatalogMappingSource.Shipped.Current.Upstreams.Single(u => u.Id == BuiltInLookups.Business);
 
         var first = clients.For(business);
@@ -53,16 +45,8 @@ public sealed class GenericUpstreamClientsTests
     [Fact]
     public void Superseded_clients_and_their_resilience_pipelines_are_released_once_retired()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 1, 0, 0, TimeSpan.Zero));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection().Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<TimeProvider>(clock);
-        services.AddSingleton<IMappingSource>(CatalogMappingSource.Shipped);
-        services.AddLogging();
-        GenericUpstreamRegistration.AddGenericUpstreams(services);
-        using var provider = services.BuildServiceProvider();
-        var clients = provider.GetRequiredService<GenericUpstreamClients>();
+        using var hub = new Clients();
+        var (clock, configuration, clients) = (hub.Clock, hub.Configuration, hub.Upstreams);
         var business = CatalogMappingSource.Shipped.Current.Upstreams.Single(u => u.Id == BuiltInLookups.Business);
 
         var superseded = SupersedeTwentyTimes(clients, configuration, business);
@@ -91,5 +75,31 @@ public sealed class GenericUpstreamClientsTests
 
         clients.For(business).Options.TotalTimeout.ShouldBe(TimeSpan.FromSeconds(39));
         return superseded;
+    }
+
+    /// <summary>The hub's generic upstream clients over the shipped catalog, with a settable configuration and a fake clock.</summary>
+    private sealed class Clients : IDisposable
+    {
+        private readonly ServiceProvider _provider;
+
+        public Clients()
+        {
+            var services = new ServiceCollection();
+            services.AddSingleton<IConfiguration>(Configuration);
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IMappingSource>(CatalogMappingSource.Shipped);
+            services.AddLogging();
+            GenericUpstreamRegistration.AddGenericUpstreams(services);
+            _provider = services.BuildServiceProvider();
+            Upstreams = _provider.GetRequiredService<GenericUpstreamClients>();
+        }
+
+        public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 28, 1, 0, 0, TimeSpan.Zero));
+
+        public IConfigurationRoot Configuration { get; } = new ConfigurationBuilder().AddInMemoryCollection().Build();
+
+        public GenericUpstreamClients Upstreams { get; }
+
+        public void Dispose() => _provider.Dispose();
     }
 }
