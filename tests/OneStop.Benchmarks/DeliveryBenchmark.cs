@@ -2,15 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using OneStop.Adapters;
 using OneStop.Grpc.V1;
-using OneStop.Mappings;
 using OneStop.Mocks;
-using OneStop.Schemas.Canonical;
 using OneStop.Testing;
 
 namespace OneStop.Benchmarks;
@@ -18,7 +13,8 @@ namespace OneStop.Benchmarks;
 /// <summary>
 /// Issue 4's benchmark: events per second from ingest (gRPC PublishEvent, acknowledged after Kafka acks=all) to
 /// the side effect at the EMC fake, with p50/p99 latency, beside the same number of direct HTTP calls to the same
-/// fake (same body, same token, same concurrency) in the same run. Prints both and their ratio.
+/// fake (same body, same token, same concurrency) in the same run, and the floor (<see cref="DeliveryFloor"/>: publish
+/// acknowledged after Kafka, delivered from the log, nothing else). Prints them and their ratios.
 /// Not a test: run it with <c>dotnet run -c Release --project tests/OneStop.Benchmarks -- delivery [events] [concurrency] [KEY=VALUE hub setting …]</c>.
 /// </summary>
 internal static class DeliveryBenchmark
@@ -42,11 +38,12 @@ internal static class DeliveryBenchmark
         await DirectAsync(fakes, events, concurrency, "warm", withPortal: true, portalKnowsDossiers: false);
         var directJit = await ProcessCpu.WarmUntilJitQuietAsync(Environment.ProcessId,
             r => DirectAsync(fakes, JitRound, concurrency, $"jit{r}", withPortal: true, portalKnowsDossiers: true), 10, TimeSpan.FromMinutes(1));
-        Console.WriteLine($"delivery: direct path warmed up; the JIT thread has used {directJit:0.0} s of CPU");
+        Console.WriteLine($"delivery: direct path warmed up; the JIT thread has used {directJit:0.0} s of CPU; {ThreadPool.ThreadCount} thread-pool threads");
         var emcOnly = await MedianAsync("direct HTTP to the EMC fake only",
             run => DirectAsync(fakes, events, concurrency, $"emc{run}", withPortal: false, portalKnowsDossiers: true));
         var direct = await MedianAsync("direct HTTP, the same side effects",
             run => DirectAsync(fakes, events, concurrency, $"direct{run}", withPortal: true, portalKnowsDossiers: true));
+        var floor = await FloorAsync(fakes, events, concurrency);
         fakes.Emc.Reset();
         fakes.Portal.Reset();
         var (hub, paced) = await ThroughHubAsync(systems, hubSettings, events, warmup, concurrency, direct.PerSecond / 2);
@@ -56,10 +53,12 @@ internal static class DeliveryBenchmark
         Console.WriteLine("|---|---|---|---|");
         Console.WriteLine($"| direct HTTP to the EMC fake only | {emcOnly.PerSecond:0} | {emcOnly.P50:0.0} | {emcOnly.P99:0.0} |");
         Console.WriteLine($"| direct HTTP, the same side effects as the hub (EMC + portal DongBoHoSoMC) | {direct.PerSecond:0} | {direct.P50:0.0} | {direct.P99:0.0} |");
+        Console.WriteLine($"| floor: publish acknowledged after Kafka, delivered from the log, nothing else (publish -> side effect) | {floor.PerSecond:0} | {floor.P50:0.0} | {floor.P99:0.0} |");
         Console.WriteLine($"| through the hub, as fast as it takes them (publish -> side effect) | {hub.PerSecond:0} | {hub.P50:0.0} | {hub.P99:0.0} |");
         Console.WriteLine($"| through the hub at half the direct rate ({direct.PerSecond / 2:0}/s; acknowledgement -> side effect) | {paced.PerSecond:0} | {paced.P50:0.0} | {paced.P99:0.0} |");
         Console.WriteLine($"delivery: at half the direct rate, acknowledgement to side effect p50 {paced.P50:0.0} ms, p99 {paced.P99:0.0} ms");
         Console.WriteLine($"delivery: CPU per event (this process: hub, fakes, callers): direct {direct.CpuMsPerEvent:0.00} ms, EMC only {emcOnly.CpuMsPerEvent:0.00} ms, through the hub {hub.CpuMsPerEvent:0.00} ms, through the hub at half the direct rate {paced.CpuMsPerEvent:0.00} ms");
+        Console.WriteLine($"delivery: floor/direct throughput ratio {floor.PerSecond / direct.PerSecond:0.00} (CPU {floor.CpuMsPerEvent:0.00} ms/event); hub/floor {hub.PerSecond / floor.PerSecond:0.00}");
         Console.WriteLine($"delivery: hub/direct-to-EMC-only throughput ratio {hub.PerSecond / emcOnly.PerSecond:0.00}");
         Console.WriteLine($"delivery: hub/direct throughput ratio {hub.PerSecond / direct.PerSecond:0.00}");
         return 0;
@@ -101,18 +100,7 @@ internal static class DeliveryBenchmark
     /// </summary>
     private static async Task<Result> DirectAsync(DestinationMocks fakes, int events, int concurrency, string run, bool withPortal, bool portalKnowsDossiers)
     {
-        var emc = fakes.Emc;
-        var portal = fakes.Portal;
-        using var emcHttp = new HttpClient { BaseAddress = emc.Url };
-        using var portalHttp = new HttpClient { BaseAddress = portal.Url };
-        var token = await TokenAsync(emcHttp);
-        var session = await PortalSessionAsync(portalHttp);
-        var mappings = MappingLoader.LoadFolder(RepoPaths.MappingFiles);
-        var emcMapping = mappings.Get("emc.request");
-        var portalMapping = mappings.Get("portal.dossier.request");
-        var emcOptions = Options(emc);
-        var portalOptions = Options(portal);
-
+        using var sender = await DirectSender.CreateAsync(fakes);
         var latencies = new ConcurrentBag<double>();
         var next = -1;
         var cpu = Cpu();
@@ -123,12 +111,8 @@ internal static class DeliveryBenchmark
             while ((i = Interlocked.Increment(ref next)) < events)
             {
                 var sw = Stopwatch.StartNew();
-                var e = Canonical(i, run);
-                var toEmc = SendEmcAsync(emcHttp, token, DeliveryRequests.Map(emcMapping, DeliveryRequests.Source(e, emcOptions), "emc"), $"{run}-{i}:emc");
-                var toPortal = withPortal
-                    ? SendPortalAsync(portalHttp, session, DeliveryRequests.Map(portalMapping, DeliveryRequests.Source(e, portalOptions), "portal"), portalKnowsDossiers, $"{run}-{i}:portal")
-                    : Task.CompletedTask;
-                await Task.WhenAll(toEmc, toPortal);
+                var e = Proto(i, run);
+                await sender.SendAsync(DirectSender.Canonical(e), e.ClientEventId, withPortal, portalKnowsDossiers);
                 latencies.Add(sw.Elapsed.TotalMilliseconds);
             }
         })));
@@ -136,55 +120,49 @@ internal static class DeliveryBenchmark
         return Summarise(events / total.Elapsed.TotalSeconds, latencies) with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / events };
     }
 
-    private static UpstreamOptions Options(DestinationMock fake)
+    /// <summary>
+    /// The floor (<see cref="DeliveryFloor"/>): publish acknowledged once Kafka holds the event, then the direct path's
+    /// sends from the log; warmed up and measured as the hub is.
+    /// </summary>
+    private static async Task<Result> FloorAsync(DestinationMocks fakes, int events, int concurrency)
     {
-        var options = new UpstreamOptions();
-        foreach (var (k, v) in DestinationMocks.DemoParametersFor(fake))
+        var emc = fakes.Emc;
+        var portal = fakes.Portal;
+        using var sender = await DirectSender.CreateAsync(fakes);
+        await using var floor = await DeliveryFloor.StartAsync(sender, FloorDeliveries);
+        var before = emc.SideEffectCount;
+        await floor.Client.PublishEventAsync(Proto(0, "floorfirst")); // waits for the consumer group to form
+        await Eventually.True(() => emc.SideEffectCount > before, "the floor's first event at EMC", TimeSpan.FromMinutes(1));
+        var jit = await ProcessCpu.WarmUntilJitQuietAsync(Environment.ProcessId, async r =>
         {
-            options.Parameters[k] = v;
+            var (emcBefore, portalBefore) = (emc.SideEffectCount, portal.SideEffectCount);
+            await PublishAllAsync(floor.Client, JitRound, concurrency, $"floorjit{r}", new Stopwatch(), new ConcurrentDictionary<string, long>());
+            await Eventually.True(() => emc.SideEffectCount >= emcBefore + JitRound && portal.SideEffectCount >= portalBefore + JitRound,
+                "a floor warm-up round at EMC and the portal", TimeSpan.FromMinutes(2));
+        }, 10, TimeSpan.FromMinutes(1));
+        Console.WriteLine($"delivery: floor warmed up; the JIT thread has used {jit:0.0} s of CPU; {ThreadPool.ThreadCount} thread-pool threads");
+        var result = await MedianAsync("floor: publish acknowledged after Kafka, delivered from the log, nothing else", async run =>
+        {
+            emc.Reset();
+            var portalBefore = portal.SideEffectCount;
+            var started = new ConcurrentDictionary<string, long>();
+            var cpu = Cpu();
+            var clock = Stopwatch.StartNew();
+            var publishing = PublishAllAsync(floor.Client, events, concurrency, $"floor{run}", clock, started);
+            var settled = await SettleAsync(emc, started, clock, events, publishing);
+            await Eventually.True(() => portal.SideEffectCount >= portalBefore + events, "the floor's events at the portal", TimeSpan.FromMinutes(5));
+            return settled with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / events };
+        });
+        if (floor.Failures > 0)
+        {
+            Console.WriteLine($"warning: {floor.Failures} of the floor's deliveries failed");
         }
 
-        return options;
+        return result;
     }
 
-    private static async Task SendEmcAsync(HttpClient http, string token, JsonObject body, string key)
-    {
-        using var request = UpstreamRequests.PostJson(EmcMock.TrackingPath, body, key);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-    }
-
-    private static async Task SendPortalAsync(HttpClient http, string session, JsonObject item, bool exists, string key)
-    {
-        var body = new JsonObject
-        {
-            ["session"] = session, ["madonvi"] = item["DonViXuLy"]!.GetValue<string>(), ["service"] = "DongBoHoSoMC",
-            ["isUpdating"] = exists ? "True" : "False", ["data"] = new JsonArray(item),
-        };
-        using var request = UpstreamRequests.PostJson(PortalMock.ServicePath, body, key);
-        request.Headers.Add("dstcode", PortalMock.DemoDstCode);
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        using var reply = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-        if (reply.RootElement.GetProperty("error_code").ToString() != "0")
-        {
-            throw new InvalidOperationException($"portal refused the direct call: {reply.RootElement}");
-        }
-    }
-
-    /// <summary>The portal fake's session for the demo credentials, as the portal adapter logs in.</summary>
-    private static async Task<string> PortalSessionAsync(HttpClient http)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, PortalMock.LoginPath)
-        {
-            Content = JsonContent.Create(new { username = MockServer.DemoClientId, password = MockServer.DemoClientSecret }),
-        };
-        request.Headers.Add("dstcode", PortalMock.DemoDstCode);
-        using var response = await http.SendAsync(request);
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return doc.RootElement.GetProperty("session").GetString()!;
-    }
+    /// <summary>Events the floor delivers at once: the hub's default <c>Delivery:MaxConcurrency</c> per destination.</summary>
+    private const int FloorDeliveries = 32;
 
     private static async Task<(Result Full, Result Paced)> ThroughHubAsync(TestSystems systems, Dictionary<string, string?> hubSettings, int events, int warmup, int concurrency, double pacedRate)
     {
@@ -220,7 +198,7 @@ internal static class DeliveryBenchmark
             await Eventually.True(() => emc.SideEffectCount >= emcBefore + JitRound && portal.SideEffectCount >= portalBefore + JitRound,
                 "a warm-up round at EMC and the portal", TimeSpan.FromMinutes(2));
         }, 10, TimeSpan.FromMinutes(1));
-        Console.WriteLine($"delivery: hub warmed up; the JIT thread has used {hubJit:0.0} s of CPU");
+        Console.WriteLine($"delivery: hub warmed up; the JIT thread has used {hubJit:0.0} s of CPU; {ThreadPool.ThreadCount} thread-pool threads");
         using var spans = SpanTimes.StartIfAsked();
 
         // 1. Throughput: publishers as fast as the hub acknowledges; from the first publish to the last side effect.
@@ -337,25 +315,6 @@ internal static class DeliveryBenchmark
         TenTthc = "Đăng ký khai sinh",
         TrangThaiHoSo = 2,
         NgayTiepNhan = "2026-11-26T08:30:00+07:00",
-        DonViXuLy = "000.00.01.H56",
-        KenhThucHien = 2,
-        LoaiDoiTuong = 1,
-        TaiKhoanXacThuc = "VNeID",
-        SoGiayToChuHoSo = "038085000123",
-        MucDo = 4,
-    };
-
-    private static Schemas.Canonical.DossierEvent Canonical(int i, string run) => new()
-    {
-        EventId = $"{run}{i}",
-        ClientEventId = $"{run}-{i}",
-        Client = "bench",
-        AcceptedAt = DateTimeOffset.UtcNow,
-        MaHoSo = $"H56.{(i + 1) / 10000 + 10}-261126-{(i + 1) % 10000:0000}",
-        MaTthc = "1.001234.000.00.00.H56",
-        TenTthc = "Đăng ký khai sinh",
-        TrangThaiHoSo = 2,
-        NgayTiepNhan = DateTimeOffset.Parse("2026-11-26T08:30:00+07:00", CultureInfo.InvariantCulture),
         DonViXuLy = "000.00.01.H56",
         KenhThucHien = 2,
         LoaiDoiTuong = 1,

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Grpc.Net.Client;
 using OneStop.Grpc.V1;
 using OneStop.Mocks;
 using OneStop.Testing;
@@ -14,8 +15,11 @@ namespace OneStop.Benchmarks;
 /// (the request the business adapter sends, with the same token) and through the hub over gRPC and over SOAP, at 1
 /// and 64 concurrent callers, all in one run. Kafka runs in its own process (librdkafka's mock cluster inside kcat),
 /// the hub in another (Production environment, its shipped appsettings.json, pointed at the fakes and at that Kafka),
-/// the fakes and the callers in this one. Each cell is bounded in count and time. Prints req/s, p50, p99, the hub's
-/// CPU per request and its RSS, and ends with <c>lookup: hub/direct throughput ratio X.XX</c> (gRPC at 64 callers).
+/// the fakes and the callers in this one. Beside them, the floor: the same gRPC call answered by a bare relay in a
+/// process of its own (<see cref="LookupRelay"/>), without and with a durable Kafka write per call, so a run shows how
+/// much of the distance to the direct path the transports and the durable write take, and how much the hub's own
+/// layers. Each cell is bounded in count and time. Prints req/s, p50, p99, each server's CPU per request, RSS, and
+/// ends with <c>lookup: hub/direct throughput ratio X.XX</c> (gRPC at 64 callers).
 /// Run: <c>dotnet run -c Release --project tests/OneStop.Benchmarks -- lookup [requests per cell] [seconds per cell] [KEY=VALUE hub setting …]</c>.
 /// </summary>
 internal static class LookupBenchmark
@@ -54,18 +58,55 @@ internal static class LookupBenchmark
         Console.WriteLine($"lookup: hub process {pid} (Production), Kafka {kafka.BootstrapServers}, business fake {business.Url}");
 
         using var direct = new HttpClient { BaseAddress = business.Url };
-        direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DeliveryBenchmark.TokenAsync(direct));
+        var token = await DeliveryBenchmark.TokenAsync(direct);
+        direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var soap = new HttpClient { BaseAddress = hub.HttpAddress };
         soap.DefaultRequestHeaders.Add("x-api-key", ClientCalls.DemoKey);
         var grpc = new LookupService.LookupServiceClient(hub.Grpc.WithApiKey());
 
-        var paths = new (string Name, bool Hub, Func<string, Task> Call)[]
+        // The floor: the same gRPC call answered by a bare relay (LookupRelay), without and with a durable write per call.
+        var relayAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var durableAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        using var relayChannel = GrpcChannel.ForAddress(relayAddress);
+        using var durableChannel = GrpcChannel.ForAddress(durableAddress);
+        var relay = new LookupService.LookupServiceClient(relayChannel);
+        var durable = new LookupService.LookupServiceClient(durableChannel);
+        using var relayProcess = await LookupRelay.StartAsync(relayAddress, business.Url, token, null, relay, msts[0]);
+        using var durableProcess = await LookupRelay.StartAsync(durableAddress, business.Url, token, kafka.BootstrapServers, durable, msts[0]);
+        try
         {
-            ("direct HTTP to the business fake", false, mst => DirectAsync(direct, mst)),
-            ("through the hub, gRPC", true, mst => GrpcAsync(grpc, mst)),
-            ("through the hub, SOAP", true, mst => SoapAsync(soap, mst)),
-        };
+            return await MeasureAsync(msts, limit, pid, relayProcess.Id, durableProcess.Id, [
+                new Path(Direct, PathKind.Direct, null, mst => DirectAsync(direct, mst)),
+                new Path(HubGrpc, PathKind.Hub, pid, mst => GrpcAsync(grpc, mst)),
+                new Path(HubSoap, PathKind.Hub, pid, mst => SoapAsync(soap, mst)),
+                new Path(Relay, PathKind.Floor, relayProcess.Id, mst => GrpcAsync(relay, mst)),
+                new Path(DurableRelay, PathKind.Floor, durableProcess.Id, mst => GrpcAsync(durable, mst)),
+            ]);
+        }
+        finally
+        {
+            relayProcess.Kill();
+            durableProcess.Kill();
+        }
+    }
 
+    private const string Direct = "direct HTTP to the business fake";
+    private const string HubGrpc = "through the hub, gRPC";
+    private const string HubSoap = "through the hub, SOAP";
+    private const string Relay = "floor: bare gRPC-to-HTTP relay";
+    private const string DurableRelay = "floor: bare relay + durable Kafka write";
+
+    private enum PathKind
+    {
+        Direct,
+        Hub,
+        Floor,
+    }
+
+    private sealed record Path(string Name, PathKind Kind, int? Pid, Func<string, Task> Call);
+
+    private static async Task<int> MeasureAsync(string[] msts, Limit limit, int pid, int relayPid, int durablePid, Path[] paths)
+    {
         // Warm-up: JIT (tiered compilation promotes hot methods only after some thousands of calls and a delay),
         // connections, tokens, the evidence writer, on every path; the numbers are a long-running hub's.
         foreach (var path in paths)
@@ -73,27 +114,28 @@ internal static class LookupBenchmark
             await DriveAsync(path.Call, msts, 8, new Limit(5_000, TimeSpan.FromSeconds(20)));
         }
 
-        // Then until the hub's JIT thread is quiet (rounds of 2,000 calls per hub path, at most a minute): after 15,000
-        // calls it was still compiling (tier-1 and PGO recompiles) well into the first measured cell.
+        // Then until the hub's JIT thread is quiet (rounds of 2,000 calls per path other than direct, at most a minute):
+        // after 15,000 calls it was still compiling (tier-1 and PGO recompiles) well into the first measured cell.
         var jitSeconds = await ProcessCpu.WarmUntilJitQuietAsync(pid, async _ =>
         {
-            foreach (var path in paths.Where(p => p.Hub))
+            foreach (var path in paths.Where(p => p.Kind != PathKind.Direct))
             {
                 await DriveAsync(path.Call, msts, 8, new Limit(2_000, TimeSpan.FromSeconds(10)));
             }
         }, int.MaxValue, TimeSpan.FromMinutes(1));
-        Console.WriteLine($"lookup: warmed up; the hub's JIT thread used {jitSeconds:0.0} s of CPU");
+        Console.WriteLine($"lookup: warmed up; JIT thread CPU: hub {jitSeconds:0.0} s, relay {ProcessCpu.JitSeconds(relayPid):0.0} s, " +
+            $"durable relay {ProcessCpu.JitSeconds(durablePid):0.0} s");
 
         var results = new List<(string Path, int Callers, Result Result)>();
         foreach (var callers in Callers)
         {
             foreach (var path in paths)
             {
-                var cpuBefore = path.Hub ? ProcessCpu.Seconds(pid) : 0;
+                var cpuBefore = path.Pid is { } p ? ProcessCpu.Seconds(p) : 0;
                 var result = await DriveAsync(path.Call, msts, callers, limit);
-                if (path.Hub)
+                if (path.Pid is { } after)
                 {
-                    result = result with { HubCpuMsPerRequest = (ProcessCpu.Seconds(pid) - cpuBefore) * 1000 / result.Count };
+                    result = result with { HubCpuMsPerRequest = (ProcessCpu.Seconds(after) - cpuBefore) * 1000 / result.Count };
                 }
 
                 results.Add((path.Name, callers, result));
@@ -106,7 +148,7 @@ internal static class LookupBenchmark
         Console.WriteLine();
         Console.WriteLine($"lookup benchmark: GetEnterprise by MST over {msts.Length} businesses, {Environment.ProcessorCount} cores, " +
             $"load average {string.Join(' ', load)} (shared machine), each cell ≤ {limit.Requests:N0} requests and ≤ {limit.Time.TotalSeconds:0} s");
-        Console.WriteLine("| path | callers | requests | req/s | p50 ms | p99 ms | hub CPU ms/request |");
+        Console.WriteLine("| path | callers | requests | req/s | p50 ms | p99 ms | server CPU ms/request |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var (path, callers, r) in results)
         {
@@ -114,13 +156,17 @@ internal static class LookupBenchmark
             Console.WriteLine($"| {path} | {callers} | {r.Count:N0} | {r.PerSecond:N0} | {r.P50:0.00} | {r.P99:0.00} | {cpu} |");
         }
 
-        Result Find(string prefix, int callers) => results.First(x => x.Path.EndsWith(prefix, StringComparison.Ordinal) && x.Callers == callers).Result;
-        var baseline1 = results.First(x => !paths.First(p => p.Name == x.Path).Hub && x.Callers == 1).Result;
-        var baseline64 = results.First(x => !paths.First(p => p.Name == x.Path).Hub && x.Callers == 64).Result;
-        Console.WriteLine($"lookup: hub RSS after the run {rss:0} MB");
-        Console.WriteLine($"lookup: added p50 at 1 caller: gRPC {Find("gRPC", 1).P50 - baseline1.P50:0.00} ms, SOAP {Find("SOAP", 1).P50 - baseline1.P50:0.00} ms");
-        Console.WriteLine($"lookup: SOAP hub/direct throughput ratio at 64 callers {Find("SOAP", 64).PerSecond / baseline64.PerSecond:0.00}");
-        Console.WriteLine($"lookup: hub/direct throughput ratio {Find("gRPC", 64).PerSecond / baseline64.PerSecond:0.00}");
+        Result Find(string name, int callers) => results.First(x => x.Path == name && x.Callers == callers).Result;
+        var baseline1 = Find(Direct, 1);
+        var baseline64 = Find(Direct, 64);
+        Console.WriteLine($"lookup: hub RSS after the run {rss:0} MB (bare relay {StateBenchmark.RssMb(relayPid):0} MB, with the durable write {StateBenchmark.RssMb(durablePid):0} MB)");
+        Console.WriteLine($"lookup: floor: added p50 at 1 caller: bare relay {Find(Relay, 1).P50 - baseline1.P50:0.00} ms, with the durable write {Find(DurableRelay, 1).P50 - baseline1.P50:0.00} ms");
+        Console.WriteLine($"lookup: floor: relay/direct throughput ratio at 64 callers: bare {Find(Relay, 64).PerSecond / baseline64.PerSecond:0.00}, " +
+            $"with the durable write {Find(DurableRelay, 64).PerSecond / baseline64.PerSecond:0.00}");
+        Console.WriteLine($"lookup: hub gRPC against the bare relay with the durable write at 64 callers: {Find(HubGrpc, 64).PerSecond / Find(DurableRelay, 64).PerSecond:0.00}");
+        Console.WriteLine($"lookup: added p50 at 1 caller: gRPC {Find(HubGrpc, 1).P50 - baseline1.P50:0.00} ms, SOAP {Find(HubSoap, 1).P50 - baseline1.P50:0.00} ms");
+        Console.WriteLine($"lookup: SOAP hub/direct throughput ratio at 64 callers {Find(HubSoap, 64).PerSecond / baseline64.PerSecond:0.00}");
+        Console.WriteLine($"lookup: hub/direct throughput ratio {Find(HubGrpc, 64).PerSecond / baseline64.PerSecond:0.00}");
         return 0;
     }
 

@@ -9,8 +9,9 @@ public static class Program
     /// <c>… -- delivery [events] [concurrency]</c> (dossier events through the hub against direct calls to the destination), or
     /// <c>… -- backlog [events]</c> (a destination down while events are accepted, then its drain and the others' latency), or
     /// <c>… -- evidence [records per step]</c> (group commit and restart time of the evidence recorder), or
-    /// <c>… -- lookup [requests] [seconds] [KEY=VALUE …]</c> (a business lookup directly and through the hub over gRPC and SOAP), or
+    /// <c>… -- lookup [requests] [seconds] [KEY=VALUE …]</c> (a business lookup directly, through the hub over gRPC and SOAP, and through bare relays: the floor), or
     /// <c>… -- state [store-only]</c> (memory and restart time as history grows; the local state store with 1,000,000 dossiers).
+    /// <c>relay …</c> is the lookup benchmark's own child process (<see cref="LookupRelay"/>), not a benchmark.
     /// </summary>
     public static int Main(string[] args)
     {
@@ -27,6 +28,11 @@ public static class Program
         if (args is ["backlog", ..])
         {
             return BacklogBenchmark.RunAsync(args).GetAwaiter().GetResult();
+        }
+
+        if (args is ["relay", ..])
+        {
+            return LookupRelay.ServeAsync(args).GetAwaiter().GetResult();
         }
 
         if (args is ["lookup", ..])
