@@ -178,7 +178,7 @@ internal sealed class KcatCluster : IDisposable
 
     public static KcatCluster Start()
     {
-        var info = new ProcessStartInfo("kcat", ["-C", "-b", "127.0.0.1:1", "-X", "test.mock.num.brokers=3", "-t", "warmup"])
+        var info = new ProcessStartInfo("kcat", ["-C", "-b", "127.0.0.1:1", "-X", "test.mock.num.brokers=3", "-X", "socket.nagle.disable=true", "-t", "warmup"])
         {
             RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
         };

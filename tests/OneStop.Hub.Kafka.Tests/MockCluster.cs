@@ -12,7 +12,7 @@ public sealed class MockCluster : IDisposable
 
     public MockCluster()
     {
-        var config = new AdminClientConfig();
+        var config = new AdminClientConfig { SocketNagleDisable = true }; // as the hub's embedded cluster (KafkaCluster)
         config.Set("test.mock.num.brokers", "3");
         _owner = new AdminClientBuilder(config).Build();
         BootstrapServers = string.Join(',', _owner.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Select(b => $"{b.Host}:{b.Port}"));

@@ -19,7 +19,7 @@ public sealed class EvidenceInstancesTests
     [Fact]
     public async Task Two_instances_keep_their_own_chains_and_a_restarted_instance_continues_its_chain()
     {
-        var config = new AdminClientConfig();
+        var config = new AdminClientConfig { SocketNagleDisable = true }; // as the hub's embedded cluster (KafkaCluster)
         config.Set("test.mock.num.brokers", "3");
         using var cluster = new AdminClientBuilder(config).Build();
         var bootstrap = string.Join(',', cluster.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Select(b => $"{b.Host}:{b.Port}"));

@@ -12,7 +12,7 @@ public sealed class TestKafkaCluster : IDisposable
 
     public TestKafkaCluster(int brokers = 3)
     {
-        var config = new AdminClientConfig();
+        var config = new AdminClientConfig { SocketNagleDisable = true }; // as the hub's embedded cluster (KafkaCluster)
         config.Set("test.mock.num.brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _owner = new AdminClientBuilder(config).Build();
         BootstrapServers = string.Join(',', _owner.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Select(b => $"{b.Host}:{b.Port}"));
