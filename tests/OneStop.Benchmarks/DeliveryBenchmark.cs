@@ -127,32 +127,13 @@ internal static class DeliveryBenchmark
     private static async Task<Result> FloorAsync(DestinationMocks fakes, int events, int concurrency)
     {
         var emc = fakes.Emc;
-        var portal = fakes.Portal;
         using var sender = await DirectSender.CreateAsync(fakes);
         await using var floor = await DeliveryFloor.StartAsync(sender, FloorDeliveries);
         var before = emc.SideEffectCount;
         await floor.Client.PublishEventAsync(Proto(0, "floorfirst")); // waits for the consumer group to form
         await Eventually.True(() => emc.SideEffectCount > before, "the floor's first event at EMC", TimeSpan.FromMinutes(1));
-        var jit = await ProcessCpu.WarmUntilJitQuietAsync(Environment.ProcessId, async r =>
-        {
-            var (emcBefore, portalBefore) = (emc.SideEffectCount, portal.SideEffectCount);
-            await PublishAllAsync(floor.Client, JitRound, concurrency, $"floorjit{r}", new Stopwatch(), new ConcurrentDictionary<string, long>());
-            await Eventually.True(() => emc.SideEffectCount >= emcBefore + JitRound && portal.SideEffectCount >= portalBefore + JitRound,
-                "a floor warm-up round at EMC and the portal", TimeSpan.FromMinutes(2));
-        }, 10, TimeSpan.FromMinutes(1));
-        Console.WriteLine($"delivery: floor warmed up; the JIT thread has used {jit:0.0} s of CPU; {ThreadPool.ThreadCount} thread-pool threads");
-        var result = await MedianAsync("floor: publish acknowledged after Kafka, delivered from the log, nothing else", async run =>
-        {
-            emc.Reset();
-            var portalBefore = portal.SideEffectCount;
-            var started = new ConcurrentDictionary<string, long>();
-            var cpu = Cpu();
-            var clock = Stopwatch.StartNew();
-            var publishing = PublishAllAsync(floor.Client, events, concurrency, $"floor{run}", clock, started);
-            var settled = await SettleAsync(emc, started, clock, events, publishing);
-            await Eventually.True(() => portal.SideEffectCount >= portalBefore + events, "the floor's events at the portal", TimeSpan.FromMinutes(5));
-            return settled with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / events };
-        });
+        await WarmUntilJitQuietAsync("floor", floor.Client, fakes, concurrency);
+        var result = await FullSpeedAsync("floor: publish acknowledged after Kafka, delivered from the log, nothing else", "floor", floor.Client, fakes, events, concurrency);
         if (floor.Failures > 0)
         {
             Console.WriteLine($"warning: {floor.Failures} of the floor's deliveries failed");
@@ -191,29 +172,11 @@ internal static class DeliveryBenchmark
 
         // Then until the JIT thread is quiet: after one batch like the measured one it still took 14 % of the
         // process's CPU while the hub was measured, and hot paths ran in instrumented, not yet optimised code.
-        var hubJit = await ProcessCpu.WarmUntilJitQuietAsync(Environment.ProcessId, async r =>
-        {
-            var (emcBefore, portalBefore) = (emc.SideEffectCount, portal.SideEffectCount);
-            await PublishAllAsync(client, JitRound, concurrency, $"jit{r}", new Stopwatch(), new ConcurrentDictionary<string, long>());
-            await Eventually.True(() => emc.SideEffectCount >= emcBefore + JitRound && portal.SideEffectCount >= portalBefore + JitRound,
-                "a warm-up round at EMC and the portal", TimeSpan.FromMinutes(2));
-        }, 10, TimeSpan.FromMinutes(1));
-        Console.WriteLine($"delivery: hub warmed up; the JIT thread has used {hubJit:0.0} s of CPU; {ThreadPool.ThreadCount} thread-pool threads");
+        await WarmUntilJitQuietAsync("hub", client, systems.Destinations, concurrency);
         using var spans = SpanTimes.StartIfAsked();
 
         // 1. Throughput: publishers as fast as the hub acknowledges; from the first publish to the last side effect.
-        var full = await MedianAsync("through the hub, as fast as it takes them", async run =>
-        {
-            emc.Reset(); // the portal keeps its dossiers (created by the warm-up): the measured events update them
-            var portalBefore = portal.SideEffectCount;
-            var started = new ConcurrentDictionary<string, long>();
-            var cpu = Cpu();
-            var clock = Stopwatch.StartNew();
-            var publishing = PublishAllAsync(client, events, concurrency, $"hub{run}", clock, started);
-            var result = await SettleAsync(emc, started, clock, events, publishing);
-            await Eventually.True(() => portal.SideEffectCount >= portalBefore + events, "the measured events at the portal", TimeSpan.FromMinutes(5)); // the CPU of both destinations' deliveries
-            return result with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / events };
-        });
+        var full = await FullSpeedAsync("through the hub, as fast as it takes them", "hub", client, systems.Destinations, events, concurrency);
         spans?.Print();
 
         // 2. Latency at half the direct rate: events published on a fixed schedule (open loop), measured from the
@@ -228,6 +191,44 @@ internal static class DeliveryBenchmark
         await Eventually.True(() => portal.SideEffectCount >= pacedPortalBefore + pacedCount, "the paced events at the portal", TimeSpan.FromMinutes(5));
         paced = paced with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / pacedCount };
         return (full, paced);
+    }
+
+    /// <summary>
+    /// Rounds of <see cref="JitRound"/> events through <paramref name="client"/>, each until EMC and the portal have
+    /// them, until a round leaves this process's JIT thread quiet (at most 10 rounds and a minute).
+    /// </summary>
+    private static async Task WarmUntilJitQuietAsync(string name, DossierService.DossierServiceClient client, DestinationMocks fakes, int concurrency)
+    {
+        var (emc, portal) = (fakes.Emc, fakes.Portal);
+        var jit = await ProcessCpu.WarmUntilJitQuietAsync(Environment.ProcessId, async r =>
+        {
+            var (emcBefore, portalBefore) = (emc.SideEffectCount, portal.SideEffectCount);
+            await PublishAllAsync(client, JitRound, concurrency, $"{name}jit{r}", new Stopwatch(), new ConcurrentDictionary<string, long>());
+            await Eventually.True(() => emc.SideEffectCount >= emcBefore + JitRound && portal.SideEffectCount >= portalBefore + JitRound,
+                $"a {name} warm-up round at EMC and the portal", TimeSpan.FromMinutes(2));
+        }, 10, TimeSpan.FromMinutes(1));
+        Console.WriteLine($"delivery: {name} warmed up; the JIT thread has used {jit:0.0} s of CPU; {ThreadPool.ThreadCount} thread-pool threads");
+    }
+
+    /// <summary>
+    /// Throughput, <see cref="Runs"/> times (the median counts): publishers as fast as <paramref name="client"/>
+    /// acknowledges; from the first publish to the last side effect at EMC, then until the portal has them all too.
+    /// </summary>
+    private static Task<Result> FullSpeedAsync(string path, string name, DossierService.DossierServiceClient client, DestinationMocks fakes, int events, int concurrency)
+    {
+        var (emc, portal) = (fakes.Emc, fakes.Portal);
+        return MedianAsync(path, async run =>
+        {
+            emc.Reset(); // the portal keeps its dossiers (created by the warm-up): the measured events update them
+            var portalBefore = portal.SideEffectCount;
+            var started = new ConcurrentDictionary<string, long>();
+            var cpu = Cpu();
+            var clock = Stopwatch.StartNew();
+            var publishing = PublishAllAsync(client, events, concurrency, $"{name}{run}", clock, started);
+            var result = await SettleAsync(emc, started, clock, events, publishing);
+            await Eventually.True(() => portal.SideEffectCount >= portalBefore + events, $"the {name}'s measured events at the portal", TimeSpan.FromMinutes(5)); // the CPU of both destinations' deliveries
+            return result with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / events };
+        });
     }
 
     /// <summary>Publishes <paramref name="count"/> events on a fixed schedule of <paramref name="rate"/> per second (open loop); notes when each was acknowledged.</summary>

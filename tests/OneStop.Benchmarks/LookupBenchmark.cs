@@ -75,12 +75,12 @@ internal static class LookupBenchmark
         using var durableProcess = await LookupRelay.StartAsync(durableAddress, business.Url, token, kafka.BootstrapServers, durable, msts[0]);
         try
         {
-            return await MeasureAsync(msts, limit, pid, relayProcess.Id, durableProcess.Id, [
-                new Path(Direct, PathKind.Direct, null, mst => DirectAsync(direct, mst)),
-                new Path(HubGrpc, PathKind.Hub, pid, mst => GrpcAsync(grpc, mst)),
-                new Path(HubSoap, PathKind.Hub, pid, mst => SoapAsync(soap, mst)),
-                new Path(Relay, PathKind.Floor, relayProcess.Id, mst => GrpcAsync(relay, mst)),
-                new Path(DurableRelay, PathKind.Floor, durableProcess.Id, mst => GrpcAsync(durable, mst)),
+            return await MeasureAsync(msts, limit, [
+                new Route(Direct, null, mst => DirectAsync(direct, mst)),
+                new Route(HubGrpc, pid, mst => GrpcAsync(grpc, mst)),
+                new Route(HubSoap, pid, mst => SoapAsync(soap, mst)),
+                new Route(Relay, relayProcess.Id, mst => GrpcAsync(relay, mst)),
+                new Route(DurableRelay, durableProcess.Id, mst => GrpcAsync(durable, mst)),
             ]);
         }
         finally
@@ -96,17 +96,13 @@ internal static class LookupBenchmark
     private const string Relay = "floor: bare gRPC-to-HTTP relay";
     private const string DurableRelay = "floor: bare relay + durable Kafka write";
 
-    private enum PathKind
-    {
-        Direct,
-        Hub,
-        Floor,
-    }
+    /// <summary>One way to make the lookup, and the server process whose CPU it costs (none for the direct path).</summary>
+    private sealed record Route(string Name, int? Pid, Func<string, Task> Call);
 
-    private sealed record Path(string Name, PathKind Kind, int? Pid, Func<string, Task> Call);
-
-    private static async Task<int> MeasureAsync(string[] msts, Limit limit, int pid, int relayPid, int durablePid, Path[] paths)
+    private static async Task<int> MeasureAsync(string[] msts, Limit limit, Route[] paths)
     {
+        int ServerOf(string name) => paths.Single(p => p.Name == name).Pid!.Value;
+        var pid = ServerOf(HubGrpc);
         // Warm-up: JIT (tiered compilation promotes hot methods only after some thousands of calls and a delay),
         // connections, tokens, the evidence writer, on every path; the numbers are a long-running hub's.
         foreach (var path in paths)
@@ -118,13 +114,13 @@ internal static class LookupBenchmark
         // after 15,000 calls it was still compiling (tier-1 and PGO recompiles) well into the first measured cell.
         var jitSeconds = await ProcessCpu.WarmUntilJitQuietAsync(pid, async _ =>
         {
-            foreach (var path in paths.Where(p => p.Kind != PathKind.Direct))
+            foreach (var path in paths.Where(p => p.Pid is not null))
             {
                 await DriveAsync(path.Call, msts, 8, new Limit(2_000, TimeSpan.FromSeconds(10)));
             }
         }, int.MaxValue, TimeSpan.FromMinutes(1));
-        Console.WriteLine($"lookup: warmed up; JIT thread CPU: hub {jitSeconds:0.0} s, relay {ProcessCpu.JitSeconds(relayPid):0.0} s, " +
-            $"durable relay {ProcessCpu.JitSeconds(durablePid):0.0} s");
+        Console.WriteLine($"lookup: warmed up; JIT thread CPU: hub {jitSeconds:0.0} s, relay {ProcessCpu.JitSeconds(ServerOf(Relay)):0.0} s, " +
+            $"durable relay {ProcessCpu.JitSeconds(ServerOf(DurableRelay)):0.0} s");
 
         var results = new List<(string Path, int Callers, Result Result)>();
         foreach (var callers in Callers)
@@ -135,7 +131,7 @@ internal static class LookupBenchmark
                 var result = await DriveAsync(path.Call, msts, callers, limit);
                 if (path.Pid is { } after)
                 {
-                    result = result with { HubCpuMsPerRequest = (ProcessCpu.Seconds(after) - cpuBefore) * 1000 / result.Count };
+                    result = result with { ServerCpuMsPerRequest = (ProcessCpu.Seconds(after) - cpuBefore) * 1000 / result.Count };
                 }
 
                 results.Add((path.Name, callers, result));
@@ -152,14 +148,14 @@ internal static class LookupBenchmark
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var (path, callers, r) in results)
         {
-            var cpu = double.IsNaN(r.HubCpuMsPerRequest) ? "" : r.HubCpuMsPerRequest.ToString("0.00", CultureInfo.InvariantCulture);
+            var cpu = double.IsNaN(r.ServerCpuMsPerRequest) ? "" : r.ServerCpuMsPerRequest.ToString("0.00", CultureInfo.InvariantCulture);
             Console.WriteLine($"| {path} | {callers} | {r.Count:N0} | {r.PerSecond:N0} | {r.P50:0.00} | {r.P99:0.00} | {cpu} |");
         }
 
         Result Find(string name, int callers) => results.First(x => x.Path == name && x.Callers == callers).Result;
         var baseline1 = Find(Direct, 1);
         var baseline64 = Find(Direct, 64);
-        Console.WriteLine($"lookup: hub RSS after the run {rss:0} MB (bare relay {StateBenchmark.RssMb(relayPid):0} MB, with the durable write {StateBenchmark.RssMb(durablePid):0} MB)");
+        Console.WriteLine($"lookup: hub RSS after the run {rss:0} MB (bare relay {StateBenchmark.RssMb(ServerOf(Relay)):0} MB, with the durable write {StateBenchmark.RssMb(ServerOf(DurableRelay)):0} MB)");
         Console.WriteLine($"lookup: floor: added p50 at 1 caller: bare relay {Find(Relay, 1).P50 - baseline1.P50:0.00} ms, with the durable write {Find(DurableRelay, 1).P50 - baseline1.P50:0.00} ms");
         Console.WriteLine($"lookup: floor: relay/direct throughput ratio at 64 callers: bare {Find(Relay, 64).PerSecond / baseline64.PerSecond:0.00}, " +
             $"with the durable write {Find(DurableRelay, 64).PerSecond / baseline64.PerSecond:0.00}");
@@ -172,7 +168,7 @@ internal static class LookupBenchmark
 
     private sealed record Limit(int Requests, TimeSpan Time);
 
-    private sealed record Result(int Count, double PerSecond, double P50, double P99, double HubCpuMsPerRequest = double.NaN);
+    private sealed record Result(int Count, double PerSecond, double P50, double P99, double ServerCpuMsPerRequest = double.NaN);
 
     /// <summary>Closed loop: <paramref name="callers"/> callers, each sending its next request when the last answered.</summary>
     private static async Task<Result> DriveAsync(Func<string, Task> call, string[] msts, int callers, Limit limit)
