@@ -14,7 +14,8 @@ namespace OneStop.Benchmarks;
 /// Issue 4's benchmark: events per second from ingest (gRPC PublishEvent, acknowledged after Kafka acks=all) to
 /// the side effect at the EMC fake, with p50/p99 latency, beside the same number of direct HTTP calls to the same
 /// fake (same body, same token, same concurrency) in the same run, and the floor (<see cref="DeliveryFloor"/>: publish
-/// acknowledged after Kafka, delivered from the log, nothing else). Prints them and their ratios.
+/// acknowledged after Kafka, delivered from the log, nothing else; and again with the hub's other Kafka records and
+/// readers, so the gap between that floor and the hub is the hub's own processing). Prints them and their ratios.
 /// Not a test: run it with <c>dotnet run -c Release --project tests/OneStop.Benchmarks -- delivery [events] [concurrency] [KEY=VALUE hub setting …]</c>.
 /// </summary>
 internal static class DeliveryBenchmark
@@ -36,14 +37,15 @@ internal static class DeliveryBenchmark
         // the next after its JIT thread was quiet (367, 433, 481 events/s in one process).
         var warmup = events;
         await DirectAsync(fakes, events, concurrency, "warm", withPortal: true, portalKnowsDossiers: false);
-        var directJit = await ProcessCpu.WarmUntilJitQuietAsync(Environment.ProcessId,
+        var directJit = await ProcessCpu.WarmUntilJitQuietAsync(
             r => DirectAsync(fakes, JitRound, concurrency, $"jit{r}", withPortal: true, portalKnowsDossiers: true), 10, TimeSpan.FromMinutes(1));
-        Console.WriteLine($"delivery: direct path warmed up; the JIT thread has used {directJit:0.0} s of CPU; {ThreadPool.ThreadCount} thread-pool threads");
+        Console.WriteLine($"delivery: direct path warmed up; this process has spent {directJit:0.0} s compiling; {ThreadPool.ThreadCount} thread-pool threads");
         var emcOnly = await MedianAsync("direct HTTP to the EMC fake only",
             run => DirectAsync(fakes, events, concurrency, $"emc{run}", withPortal: false, portalKnowsDossiers: true));
         var direct = await MedianAsync("direct HTTP, the same side effects",
             run => DirectAsync(fakes, events, concurrency, $"direct{run}", withPortal: true, portalKnowsDossiers: true));
-        var floor = await FloorAsync(fakes, events, concurrency);
+        var floor = await FloorAsync(fakes, events, concurrency, hubTraffic: false);
+        var trafficFloor = await FloorAsync(fakes, events, concurrency, hubTraffic: true);
         fakes.Emc.Reset();
         fakes.Portal.Reset();
         var (hub, paced) = await ThroughHubAsync(systems, hubSettings, events, warmup, concurrency, direct.PerSecond / 2);
@@ -54,27 +56,36 @@ internal static class DeliveryBenchmark
         Console.WriteLine($"| direct HTTP to the EMC fake only | {emcOnly.PerSecond:0} | {emcOnly.P50:0.0} | {emcOnly.P99:0.0} |");
         Console.WriteLine($"| direct HTTP, the same side effects as the hub (EMC + portal DongBoHoSoMC) | {direct.PerSecond:0} | {direct.P50:0.0} | {direct.P99:0.0} |");
         Console.WriteLine($"| floor: publish acknowledged after Kafka, delivered from the log, nothing else (publish -> side effect) | {floor.PerSecond:0} | {floor.P50:0.0} | {floor.P99:0.0} |");
+        Console.WriteLine($"| floor with the hub's Kafka traffic: the index, evidence and delivery-state records and their readers, nothing else (publish -> side effect) | {trafficFloor.PerSecond:0} | {trafficFloor.P50:0.0} | {trafficFloor.P99:0.0} |");
         Console.WriteLine($"| through the hub, as fast as it takes them (publish -> side effect) | {hub.PerSecond:0} | {hub.P50:0.0} | {hub.P99:0.0} |");
         Console.WriteLine($"| through the hub at half the direct rate ({direct.PerSecond / 2:0}/s; acknowledgement -> side effect) | {paced.PerSecond:0} | {paced.P50:0.0} | {paced.P99:0.0} |");
         Console.WriteLine($"delivery: at half the direct rate, acknowledgement to side effect p50 {paced.P50:0.0} ms, p99 {paced.P99:0.0} ms");
         Console.WriteLine($"delivery: CPU per event (this process: hub, fakes, callers): direct {direct.CpuMsPerEvent:0.00} ms, EMC only {emcOnly.CpuMsPerEvent:0.00} ms, through the hub {hub.CpuMsPerEvent:0.00} ms, through the hub at half the direct rate {paced.CpuMsPerEvent:0.00} ms");
         Console.WriteLine($"delivery: floor/direct throughput ratio {floor.PerSecond / direct.PerSecond:0.00} (CPU {floor.CpuMsPerEvent:0.00} ms/event); hub/floor {hub.PerSecond / floor.PerSecond:0.00}");
+        Console.WriteLine($"delivery: floor with the hub's Kafka traffic/direct throughput ratio {trafficFloor.PerSecond / direct.PerSecond:0.00} (CPU {trafficFloor.CpuMsPerEvent:0.00} ms/event); hub/that floor {hub.PerSecond / trafficFloor.PerSecond:0.00}");
         Console.WriteLine($"delivery: hub/direct-to-EMC-only throughput ratio {hub.PerSecond / emcOnly.PerSecond:0.00}");
         Console.WriteLine($"delivery: hub/direct throughput ratio {hub.PerSecond / direct.PerSecond:0.00}");
         return 0;
     }
 
-    /// <summary>Measures <see cref="Runs"/> times, prints every run, and returns the run with the median rate.</summary>
+    /// <summary>
+    /// Measures <see cref="Runs"/> times, prints every run with the time this process spent compiling during it (a run
+    /// that compiles much measured code that was not warm yet), and returns the run with the median rate.
+    /// </summary>
     private static async Task<Result> MedianAsync(string path, Func<int, Task<Result>> measure)
     {
         var results = new List<Result>();
+        var jit = new List<double>();
         for (var run = 0; run < Runs; run++)
         {
+            var compiling = System.Runtime.JitInfo.GetCompilationTime();
             results.Add(await measure(run));
+            jit.Add((System.Runtime.JitInfo.GetCompilationTime() - compiling).TotalMilliseconds);
         }
 
         Console.WriteLine($"delivery: {path}: {string.Join(" / ", results.Select(r => $"{r.PerSecond:0}"))} events/s, "
-            + $"CPU {string.Join(" / ", results.Select(r => $"{r.CpuMsPerEvent:0.00}"))} ms/event (the median run counts)");
+            + $"CPU {string.Join(" / ", results.Select(r => $"{r.CpuMsPerEvent:0.00}"))} ms/event, "
+            + $"compiling {string.Join(" / ", jit.Select(ms => $"{ms:0}"))} ms (the median run counts)");
         return results.OrderBy(r => r.PerSecond).ElementAt(Runs / 2);
     }
 
@@ -122,21 +133,26 @@ internal static class DeliveryBenchmark
 
     /// <summary>
     /// The floor (<see cref="DeliveryFloor"/>): publish acknowledged once Kafka holds the event, then the direct path's
-    /// sends from the log; warmed up and measured as the hub is.
+    /// sends from the log; with <paramref name="hubTraffic"/>, also the hub's other Kafka records and readers. Warmed
+    /// up and measured as the hub is, on a mock cluster of its own.
     /// </summary>
-    private static async Task<Result> FloorAsync(DestinationMocks fakes, int events, int concurrency)
+    private static async Task<Result> FloorAsync(DestinationMocks fakes, int events, int concurrency, bool hubTraffic)
     {
         var emc = fakes.Emc;
+        var name = hubTraffic ? "traffic floor" : "floor";
         using var sender = await DirectSender.CreateAsync(fakes);
-        await using var floor = await DeliveryFloor.StartAsync(sender, FloorDeliveries);
+        await using var floor = await DeliveryFloor.StartAsync(sender, FloorDeliveries, hubTraffic);
         var before = emc.SideEffectCount;
-        await floor.Client.PublishEventAsync(Proto(0, "floorfirst")); // waits for the consumer group to form
-        await Eventually.True(() => emc.SideEffectCount > before, "the floor's first event at EMC", TimeSpan.FromMinutes(1));
-        await WarmUntilJitQuietAsync("floor", floor.Client, fakes, concurrency);
-        var result = await FullSpeedAsync("floor: publish acknowledged after Kafka, delivered from the log, nothing else", "floor", floor.Client, fakes, events, concurrency);
+        await floor.Client.PublishEventAsync(Proto(0, $"{name}first")); // waits for the consumer groups to form
+        await Eventually.True(() => emc.SideEffectCount > before, $"the {name}'s first event at EMC", TimeSpan.FromMinutes(1));
+        await WarmUntilJitQuietAsync(name, floor.Client, fakes, concurrency);
+        var path = hubTraffic
+            ? "floor with the hub's Kafka traffic: the index, evidence and delivery-state records and their readers, nothing else"
+            : "floor: publish acknowledged after Kafka, delivered from the log, nothing else";
+        var result = await FullSpeedAsync(path, hubTraffic ? "traffic" : "floor", floor.Client, fakes, events, concurrency);
         if (floor.Failures > 0)
         {
-            Console.WriteLine($"warning: {floor.Failures} of the floor's deliveries failed");
+            Console.WriteLine($"warning: {floor.Failures} of the {name}'s deliveries failed");
         }
 
         return result;
@@ -195,19 +211,19 @@ internal static class DeliveryBenchmark
 
     /// <summary>
     /// Rounds of <see cref="JitRound"/> events through <paramref name="client"/>, each until EMC and the portal have
-    /// them, until a round leaves this process's JIT thread quiet (at most 10 rounds and a minute).
+    /// them, until a round leaves this process compiling for under 20 ms (at most 10 rounds and a minute).
     /// </summary>
     private static async Task WarmUntilJitQuietAsync(string name, DossierService.DossierServiceClient client, DestinationMocks fakes, int concurrency)
     {
         var (emc, portal) = (fakes.Emc, fakes.Portal);
-        var jit = await ProcessCpu.WarmUntilJitQuietAsync(Environment.ProcessId, async r =>
+        var jit = await ProcessCpu.WarmUntilJitQuietAsync(async r =>
         {
             var (emcBefore, portalBefore) = (emc.SideEffectCount, portal.SideEffectCount);
             await PublishAllAsync(client, JitRound, concurrency, $"{name}jit{r}", new Stopwatch(), new ConcurrentDictionary<string, long>());
             await Eventually.True(() => emc.SideEffectCount >= emcBefore + JitRound && portal.SideEffectCount >= portalBefore + JitRound,
                 $"a {name} warm-up round at EMC and the portal", TimeSpan.FromMinutes(2));
         }, 10, TimeSpan.FromMinutes(1));
-        Console.WriteLine($"delivery: {name} warmed up; the JIT thread has used {jit:0.0} s of CPU; {ThreadPool.ThreadCount} thread-pool threads");
+        Console.WriteLine($"delivery: {name} warmed up; this process has spent {jit:0.0} s compiling; {ThreadPool.ThreadCount} thread-pool threads");
     }
 
     /// <summary>

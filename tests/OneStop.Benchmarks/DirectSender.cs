@@ -49,14 +49,16 @@ internal sealed class DirectSender : IDisposable
     /// The EMC tracking call and, when <paramref name="withPortal"/>, the portal's <c>DongBoHoSoMC</c>, concurrently; the
     /// idempotency keys are <c>{id}:emc</c> and <c>{id}:portal</c>, as the hub's.
     /// </summary>
-    public Task SendAsync(Schemas.Canonical.DossierEvent e, string id, bool withPortal, bool portalKnowsDossier)
-    {
-        var toEmc = SendEmcAsync(DeliveryRequests.Map(_emcMapping, DeliveryRequests.Source(e, _emcOptions), "emc"), $"{id}:emc");
-        var toPortal = withPortal
-            ? SendPortalAsync(DeliveryRequests.Map(_portalMapping, DeliveryRequests.Source(e, _portalOptions), "portal"), portalKnowsDossier, $"{id}:portal")
-            : Task.CompletedTask;
-        return Task.WhenAll(toEmc, toPortal);
-    }
+    public Task SendAsync(Schemas.Canonical.DossierEvent e, string id, bool withPortal, bool portalKnowsDossier) =>
+        Task.WhenAll(ToEmcAsync(e, id), withPortal ? ToPortalAsync(e, id, portalKnowsDossier) : Task.CompletedTask);
+
+    /// <summary>The EMC tracking call alone (idempotency key <c>{id}:emc</c>).</summary>
+    public Task ToEmcAsync(Schemas.Canonical.DossierEvent e, string id) =>
+        SendEmcAsync(DeliveryRequests.Map(_emcMapping, DeliveryRequests.Source(e, _emcOptions), "emc"), $"{id}:emc");
+
+    /// <summary>The portal's <c>DongBoHoSoMC</c> alone (idempotency key <c>{id}:portal</c>).</summary>
+    public Task ToPortalAsync(Schemas.Canonical.DossierEvent e, string id, bool portalKnowsDossier) =>
+        SendPortalAsync(DeliveryRequests.Map(_portalMapping, DeliveryRequests.Source(e, _portalOptions), "portal"), portalKnowsDossier, $"{id}:portal");
 
     public void Dispose()
     {

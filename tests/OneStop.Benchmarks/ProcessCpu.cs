@@ -15,16 +15,27 @@ internal static class ProcessCpu
     /// under 20 ms of CPU, at most <paramref name="rounds"/> rounds and <paramref name="max"/>; returns the JIT thread's
     /// CPU seconds so far.
     /// </summary>
-    public static async Task<double> WarmUntilJitQuietAsync(int pid, Func<int, Task> round, int rounds, TimeSpan max)
+    public static Task<double> WarmUntilJitQuietAsync(int pid, Func<int, Task> round, int rounds, TimeSpan max) =>
+        WarmUntilQuietAsync(() => JitSeconds(pid), round, rounds, max);
+
+    /// <summary>
+    /// As <see cref="WarmUntilJitQuietAsync(int, Func{int, Task}, int, TimeSpan)"/> for code in this process, by the
+    /// runtime's own count of time spent compiling on any thread: the background compiler thread alone misses tier-0
+    /// compiles (they run on the calling thread) and loses its count when the runtime ends it after a quiet spell.
+    /// </summary>
+    public static Task<double> WarmUntilJitQuietAsync(Func<int, Task> round, int rounds, TimeSpan max) =>
+        WarmUntilQuietAsync(() => System.Runtime.JitInfo.GetCompilationTime().TotalSeconds, round, rounds, max);
+
+    private static async Task<double> WarmUntilQuietAsync(Func<double> compilingSeconds, Func<int, Task> round, int rounds, TimeSpan max)
     {
         ArgumentNullException.ThrowIfNull(round);
         var deadline = DateTime.UtcNow + max;
-        var before = JitSeconds(pid);
+        var before = compilingSeconds();
         for (var r = 0; r < rounds && DateTime.UtcNow < deadline; r++)
         {
             await round(r);
-            var now = JitSeconds(pid);
-            if (now - before < 0.02)
+            var now = compilingSeconds();
+            if (now >= before && now - before < 0.02)
             {
                 return now;
             }
