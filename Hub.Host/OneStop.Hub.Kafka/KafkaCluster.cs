@@ -15,6 +15,7 @@ public sealed partial class KafkaCluster : IDisposable
     private readonly IAdminClient? _owner;
     private readonly IReadOnlyDictionary<string, string> _client;
     private readonly int? _fetchWaitMaxMs;
+    private readonly int _stateFetchWaitMaxMs;
     private readonly Lock _writerGate = new();
     private GroupCommitProducer? _writer;
     private bool _disposed;
@@ -25,6 +26,7 @@ public sealed partial class KafkaCluster : IDisposable
         var o = options.Value;
         _client = o.Client;
         _fetchWaitMaxMs = o.FetchWaitMaxMs;
+        _stateFetchWaitMaxMs = o.StateFetchWaitMaxMs;
         if (!string.IsNullOrWhiteSpace(o.BootstrapServers))
         {
             BootstrapServers = o.BootstrapServers;
@@ -68,6 +70,12 @@ public sealed partial class KafkaCluster : IDisposable
     public ConsumerConfig ConsumerConfig() => new(ClientConfig())
     {
         FetchWaitMaxMs = _fetchWaitMaxMs ?? (IsEmbedded ? 20 : 500),
+    };
+
+    /// <summary>As <see cref="ConsumerConfig"/>, for a reader that tails a state table: with <see cref="KafkaOptions.StateFetchWaitMaxMs"/>.</summary>
+    public ConsumerConfig StateConsumerConfig() => new(ClientConfig())
+    {
+        FetchWaitMaxMs = _stateFetchWaitMaxMs,
     };
 
     /// <summary>Broker count as the cluster reports it now; throws when no broker answers in time.</summary>

@@ -44,6 +44,16 @@ public sealed class KafkaOptions
     [Range(1, 10_000)]
     public int? FetchWaitMaxMs { get; set; }
 
+    /// <summary>
+    /// <c>fetch.wait.max.ms</c> of the readers that tail state tables (delivery state, dossier index, inbound tables).
+    /// An instance applies its own state writes when Kafka acknowledges them, so its readers only bring other
+    /// instances' writes and need no short wait: default 500 ms, on the embedded cluster too (with its ten readers asking
+    /// every 20 ms the delivery benchmark's process spent 2.7–2.9 ms of CPU per event, with 500 ms 2.0–2.4; docs/benchmarks.md).
+    /// A catch-up (after a partition moves, at each inbound run) may wait up to this long on a mock cluster.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int StateFetchWaitMaxMs { get; set; } = 500;
+
     /// <summary>Prefix of every topic the hub creates, so several hubs can share a cluster.</summary>
     [Required]
     [RegularExpression("^[a-zA-Z0-9._-]+$")]

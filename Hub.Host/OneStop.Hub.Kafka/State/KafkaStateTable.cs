@@ -173,7 +173,7 @@ internal sealed partial class KafkaStateTable : IStateTable
 
     private void RunReader(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<string, byte[]?>(new ConsumerConfig(_cluster.ConsumerConfig())
+        using var consumer = new ConsumerBuilder<string, byte[]?>(new ConsumerConfig(_cluster.StateConsumerConfig())
         {
             GroupId = $"onestop-state-{Guid.NewGuid():N}", // assigned, never commits: the checkpoint lives in the local store
             EnableAutoCommit = false,
