@@ -48,7 +48,7 @@ public sealed class KafkaOptions
     /// <c>fetch.wait.max.ms</c> of the readers that tail state tables (delivery state, dossier index, inbound tables).
     /// An instance applies its own state writes when Kafka acknowledges them, so its readers only bring other
     /// instances' writes and need no short wait: default 500 ms, on the embedded cluster too (with its ten readers asking
-    /// every 20 ms the delivery benchmark's process spent 2.7–2.9 ms of CPU per event, with 500 ms 2.0–2.4; docs/benchmarks.md).
+    /// every 20 ms the delivery benchmark's process spent 2.7–2.9 ms of CPU per event, with 500 ms 2.3–2.6 (medians); docs/benchmarks.md).
     /// A catch-up (after a partition moves, at each inbound run) may wait up to this long on a mock cluster.
     /// </summary>
     [Range(1, 10_000)]
