@@ -40,9 +40,9 @@ internal static class DeliveryBenchmark
         var directJit = await ProcessCpu.WarmUntilJitQuietAsync(
             r => DirectAsync(fakes, JitRound, concurrency, $"jit{r}", withPortal: true, portalKnowsDossiers: true), 10, TimeSpan.FromMinutes(1));
         Console.WriteLine($"delivery: direct path warmed up; this process has spent {directJit:0.0} s compiling; {ThreadPool.ThreadCount} thread-pool threads");
-        var emcOnly = await MedianAsync("direct HTTP to the EMC fake only",
+        var emcOnly = await MedianAsync("direct HTTP to the EMC fake only", events,
             run => DirectAsync(fakes, events, concurrency, $"emc{run}", withPortal: false, portalKnowsDossiers: true));
-        var direct = await MedianAsync("direct HTTP, the same side effects",
+        var direct = await MedianAsync("direct HTTP, the same side effects", events,
             run => DirectAsync(fakes, events, concurrency, $"direct{run}", withPortal: true, portalKnowsDossiers: true));
         var floor = await FloorAsync(fakes, events, concurrency, hubTraffic: false);
         var trafficFloor = await FloorAsync(fakes, events, concurrency, hubTraffic: true);
@@ -70,22 +70,28 @@ internal static class DeliveryBenchmark
 
     /// <summary>
     /// Measures <see cref="Runs"/> times, prints every run with the time this process spent compiling during it (a run
-    /// that compiles much measured code that was not warm yet), and returns the run with the median rate.
+    /// that compiles much measured code that was not warm yet) and what it allocated and collected per event, and
+    /// returns the run with the median rate.
     /// </summary>
-    private static async Task<Result> MedianAsync(string path, Func<int, Task<Result>> measure)
+    private static async Task<Result> MedianAsync(string path, int events, Func<int, Task<Result>> measure)
     {
         var results = new List<Result>();
         var jit = new List<double>();
+        var gc = new List<string>();
         for (var run = 0; run < Runs; run++)
         {
             var compiling = System.Runtime.JitInfo.GetCompilationTime();
+            var (allocated, paused, gen0, gen2) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
             results.Add(await measure(run));
             jit.Add((System.Runtime.JitInfo.GetCompilationTime() - compiling).TotalMilliseconds);
+            gc.Add($"{(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / events:0} KB/event, "
+                + $"{GC.CollectionCount(0) - gen0} GCs ({GC.CollectionCount(2) - gen2} full), paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms");
         }
 
         Console.WriteLine($"delivery: {path}: {string.Join(" / ", results.Select(r => $"{r.PerSecond:0}"))} events/s, "
             + $"CPU {string.Join(" / ", results.Select(r => $"{r.CpuMsPerEvent:0.00}"))} ms/event, "
             + $"compiling {string.Join(" / ", jit.Select(ms => $"{ms:0}"))} ms (the median run counts)");
+        Console.WriteLine($"delivery: {path}: allocated (the whole process) {string.Join(" / ", gc)}");
         return results.OrderBy(r => r.PerSecond).ElementAt(Runs / 2);
     }
 
@@ -149,7 +155,9 @@ internal static class DeliveryBenchmark
         var path = hubTraffic
             ? "floor with the hub's Kafka traffic: the index, evidence and delivery-state records and their readers, nothing else"
             : "floor: publish acknowledged after Kafka, delivered from the log, nothing else";
+        using var allocations = AllocationTicks.StartIfAsked();
         var result = await FullSpeedAsync(path, hubTraffic ? "traffic" : "floor", floor.Client, fakes, events, concurrency);
+        allocations?.Print($"the {name}", events * Runs);
         if (floor.Failures > 0)
         {
             Console.WriteLine($"warning: {floor.Failures} of the {name}'s deliveries failed");
@@ -190,10 +198,12 @@ internal static class DeliveryBenchmark
         // process's CPU while the hub was measured, and hot paths ran in instrumented, not yet optimised code.
         await WarmUntilJitQuietAsync("hub", client, systems.Destinations, concurrency);
         using var spans = SpanTimes.StartIfAsked();
+        using var allocations = AllocationTicks.StartIfAsked();
 
         // 1. Throughput: publishers as fast as the hub acknowledges; from the first publish to the last side effect.
         var full = await FullSpeedAsync("through the hub, as fast as it takes them", "hub", client, systems.Destinations, events, concurrency);
         spans?.Print();
+        allocations?.Print("the hub", events * Runs);
 
         // 2. Latency at half the direct rate: events published on a fixed schedule (open loop), measured from the
         // acknowledgement to the side effect.
@@ -233,7 +243,7 @@ internal static class DeliveryBenchmark
     private static Task<Result> FullSpeedAsync(string path, string name, DossierService.DossierServiceClient client, DestinationMocks fakes, int events, int concurrency)
     {
         var (emc, portal) = (fakes.Emc, fakes.Portal);
-        return MedianAsync(path, async run =>
+        return MedianAsync(path, events, async run =>
         {
             emc.Reset(); // the portal keeps its dossiers (created by the warm-up): the measured events update them
             var portalBefore = portal.SideEffectCount;
