@@ -54,7 +54,7 @@ internal sealed partial class KafkaStateTable : IStateTable
     public StateEntry? Get(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _files.Get(RocksStateFiles.DataKey(Name, key)) is { } stored && RocksStateFiles.Decode(key, stored) is { IsDeleted: false } e ? e : null;
+        return _files.GetEntry(RocksStateFiles.DataKey(Name, key), key) is { IsDeleted: false } e ? e : null;
     }
 
     public IEnumerable<StateEntry> Scan(string keyPrefix)
@@ -337,7 +337,7 @@ internal sealed partial class KafkaStateTable : IStateTable
     {
         var dataKey = RocksStateFiles.DataKey(Name, key);
         var current = pending.TryGetValue(key, out var staged) ? staged
-            : _files.Get(dataKey) is { } stored ? RocksStateFiles.VersionOf(stored) : long.MinValue;
+            : _files.GetVersion(dataKey) ?? long.MinValue;
         if (version <= current)
         {
             return; // an older (or the same) write read back: it never replaces a newer one

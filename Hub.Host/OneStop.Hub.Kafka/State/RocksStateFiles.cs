@@ -75,7 +75,18 @@ internal sealed class RocksStateFiles : IDisposable
     public static StateEntry Decode(string key, byte[] stored) =>
         new(key, BinaryPrimitives.ReadInt64BigEndian(stored), stored[8] == 1 ? null : stored.AsSpan(9).ToArray());
 
-    public static long VersionOf(byte[] stored) => BinaryPrimitives.ReadInt64BigEndian(stored);
+    private sealed class EntryReader(string key) : ISpanDeserializer<StateEntry?>
+    {
+        public StateEntry? Deserialize(ReadOnlySpan<byte> buffer) =>
+            new(key, BinaryPrimitives.ReadInt64BigEndian(buffer), buffer[8] == 1 ? null : buffer[9..].ToArray());
+    }
+
+    private sealed class VersionReader : ISpanDeserializer<long?>
+    {
+        public static readonly VersionReader Instance = new();
+
+        public long? Deserialize(ReadOnlySpan<byte> buffer) => BinaryPrimitives.ReadInt64BigEndian(buffer);
+    }
 
     public byte[]? Get(byte[] key)
     {
@@ -83,6 +94,34 @@ internal sealed class RocksStateFiles : IDisposable
         try
         {
             return _db.Get(key);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>The stored entry under <paramref name="key"/>, decoded from RocksDB's own buffer: one copy of the value, not two.</summary>
+    public StateEntry? GetEntry(byte[] key, string name)
+    {
+        Enter();
+        try
+        {
+            return _db.Get(key, new EntryReader(name));
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>The version stored under <paramref name="key"/>, read without copying the value out of RocksDB.</summary>
+    public long? GetVersion(byte[] key)
+    {
+        Enter();
+        try
+        {
+            return _db.Get(key, VersionReader.Instance);
         }
         finally
         {
