@@ -419,6 +419,11 @@ internal sealed partial class DossierLogConsumer
 
     private void StoreCompleted(IConsumer<string, byte[]> consumer)
     {
+        if (_completed.IsEmpty)
+        {
+            return; // called before every consume: most calls find nothing new
+        }
+
         var moved = new HashSet<TopicPartition>();
         while (_completed.TryDequeue(out var done))
         {

@@ -62,8 +62,13 @@ public sealed partial class DestinationDelivery
     public async Task<TimeSpan?> HandleEventAsync(DossierEvent e, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (!_adapter.Wants(e))
+        {
+            return null; // not this destination's: its state is not read at all (the postal operator wants few events)
+        }
+
         var state = _states.Get(Destination, e.MaHoSo) ?? DeliveryState.Empty(Destination, e.MaHoSo);
-        if (state.Delivered.Contains(e.EventId) || state.Parked.Any(p => p.EventId == e.EventId) || !_adapter.Wants(e))
+        if (state.Delivered.Contains(e.EventId) || state.Parked.Any(p => p.EventId == e.EventId))
         {
             return null;
         }
