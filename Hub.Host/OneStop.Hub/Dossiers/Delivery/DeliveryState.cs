@@ -63,5 +63,6 @@ public sealed record IndexedEvent(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DeliveryState))]
+[JsonSerializable(typeof(IndexedEvent))]
 [JsonSerializable(typeof(List<IndexedEvent>))]
 internal sealed partial class DeliveryJson : JsonSerializerContext;
