@@ -151,6 +151,13 @@ internal static class DeliveryBenchmark
         var before = emc.SideEffectCount;
         await floor.Client.PublishEventAsync(Proto(0, $"{name}first")); // waits for the consumer groups to form
         await Eventually.True(() => emc.SideEffectCount > before, $"the {name}'s first event at EMC", TimeSpan.FromMinutes(1));
+
+        // The same warm-up batch as the hub's, so its topics hold as much history when measured: the mock broker's
+        // fetches cost in proportion to what a partition holds (it searches each partition's list from the oldest set).
+        var (emcBefore, portalBefore) = (emc.SideEffectCount, fakes.Portal.SideEffectCount);
+        await PublishAllAsync(floor.Client, events, concurrency, $"{name}warm", new Stopwatch(), new ConcurrentDictionary<string, long>());
+        await Eventually.True(() => emc.SideEffectCount >= emcBefore + events && fakes.Portal.SideEffectCount >= portalBefore + events,
+            $"the {name}'s warm-up events at EMC and the portal", TimeSpan.FromMinutes(5));
         await WarmUntilJitQuietAsync(name, floor.Client, fakes, concurrency);
         var path = hubTraffic
             ? "floor with the hub's Kafka traffic: the index, evidence and delivery-state records and their readers, nothing else"
