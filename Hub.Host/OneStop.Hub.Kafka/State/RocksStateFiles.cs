@@ -72,13 +72,12 @@ internal sealed class RocksStateFiles : IDisposable
         return bytes;
     }
 
-    public static StateEntry Decode(string key, byte[] stored) =>
-        new(key, BinaryPrimitives.ReadInt64BigEndian(stored), stored[8] == 1 ? null : stored.AsSpan(9).ToArray());
+    public static StateEntry Decode(string key, ReadOnlySpan<byte> stored) =>
+        new(key, BinaryPrimitives.ReadInt64BigEndian(stored), stored[8] == 1 ? null : stored[9..].ToArray());
 
     private sealed class EntryReader(string key) : ISpanDeserializer<StateEntry?>
     {
-        public StateEntry? Deserialize(ReadOnlySpan<byte> buffer) =>
-            new(key, BinaryPrimitives.ReadInt64BigEndian(buffer), buffer[8] == 1 ? null : buffer[9..].ToArray());
+        public StateEntry? Deserialize(ReadOnlySpan<byte> buffer) => Decode(key, buffer);
     }
 
     private sealed class VersionReader : ISpanDeserializer<long?>
@@ -101,13 +100,13 @@ internal sealed class RocksStateFiles : IDisposable
         }
     }
 
-    /// <summary>The stored entry under <paramref name="key"/>, decoded from RocksDB's own buffer: one copy of the value, not two.</summary>
-    public StateEntry? GetEntry(byte[] key, string name)
+    /// <summary>The entry <paramref name="key"/> stored under <paramref name="dataKey"/>, decoded in RocksDB's own buffer: one copy of the value, not two.</summary>
+    public StateEntry? GetEntry(byte[] dataKey, string key)
     {
         Enter();
         try
         {
-            return _db.Get(key, new EntryReader(name));
+            return _db.Get(dataKey, new EntryReader(key));
         }
         finally
         {
