@@ -39,6 +39,32 @@ public sealed class DossierIndexTests
     }
 
     [Fact]
+    public async Task The_indexer_writes_only_the_events_ingest_did_not_index_as_it_would()
+    {
+        var table = new InMemoryStateTable();
+        var index = new DossierIndex(table);
+        await index.AddAcceptedAsync(MaHoSo, Event("e1", 101), CancellationToken.None);
+        var writes = table.Writes;
+
+        // Ingest's entry already says what the indexer's would: no second record for the same event.
+        (await index.AddToDossierAsync(MaHoSo, Event("e1", 101), CancellationToken.None)).ShouldBeFalse();
+        table.Writes.ShouldBe(writes);
+
+        // Ingest stopped between the log's acknowledgement and its index write: the indexer lists the event, once.
+        (await index.AddToDossierAsync(MaHoSo, Event("e2", 102), CancellationToken.None)).ShouldBeTrue();
+        (await index.AddToDossierAsync(MaHoSo, Event("e2", 102), CancellationToken.None)).ShouldBeFalse();
+
+        // An instance configured with other destinations indexed e3 otherwise: the indexer's entry is written and wins.
+        await index.AddAcceptedAsync(MaHoSo, Event("e3", 103) with { NotWantedBy = ["postal"] }, CancellationToken.None);
+        (await index.AddToDossierAsync(MaHoSo, Event("e3", 103), CancellationToken.None)).ShouldBeTrue();
+
+        table.Log.Count(e => e.Key.StartsWith("d|", StringComparison.Ordinal)).ShouldBe(2);
+        var trail = index.Events(MaHoSo)!;
+        trail.Select(e => e.EventId).ShouldBe(["e1", "e2", "e3"]);
+        trail[2].NotWantedBy.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_dossier_listed_by_an_earlier_version_keeps_its_events_beside_new_ones()
     {
         var table = new InMemoryStateTable();

@@ -8,7 +8,8 @@ namespace OneStop.Hub.Dossiers.Delivery;
 /// <list type="bullet">
 /// <item><c>e|{event_id}</c> → ma_ho_so: duplicate detection of (client, client_event_id) without holding every id in memory;</item>
 /// <item><c>d|{ma_ho_so}|{event_id}</c> → the event as the trail lists it, written by the single owner of the
-/// dossier's log partition (the indexer), in log order: authoritative;</item>
+/// dossier's log partition (the indexer), in log order, for every event whose <c>a|</c> entry is missing or
+/// differs (so every logged event is listed, even when ingest stopped before its index write);</item>
 /// <item><c>a|{ma_ho_so}|{event_id}</c> → the same, written by ingest before it answers, so the trail shows an event at once.
 /// Two instances accepting events of one dossier at the same moment each write their own key, and the trail merges
 /// both kinds.</item>
@@ -60,13 +61,25 @@ public sealed class DossierIndex(IStateTable table)
 
     /// <summary>
     /// Adds the event to its dossier's authoritative entries. Called by the single owner of the dossier's log
-    /// partition, in log order; a repeat (after a crash) is dropped here, and by version in the store.
+    /// partition, in log order; a repeat (after a crash) is dropped here, and by version in the store. Nothing is
+    /// written when ingest's entry for the event already holds exactly what this one would (the same position and
+    /// destinations): the trail would list the same event from either key, and skipping it saves a Kafka record per
+    /// event. The entry is written when ingest's is missing (it stopped between the log's acknowledgement and its index
+    /// write, or this instance has not read it yet) or differs (instances configured with other destinations).
     /// </summary>
-    public Task AddToDossierAsync(string maHoSo, IndexedEvent indexed, CancellationToken cancellationToken)
+    /// <returns>True when an entry was written.</returns>
+    public async Task<bool> AddToDossierAsync(string maHoSo, IndexedEvent indexed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(indexed);
         var entry = Entry("d", maHoSo, indexed);
-        return table.Get(entry.Key) is not null ? Task.CompletedTask : table.WriteAsync([entry], cancellationToken);
+        if (table.Get($"a|{maHoSo}|{indexed.EventId}") is { Value: { } accepted } a && a.Version == entry.Version && accepted.AsSpan().SequenceEqual(entry.Value)
+            || table.Get(entry.Key) is not null)
+        {
+            return false;
+        }
+
+        await table.WriteAsync([entry], cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public Task CatchUpAsync(CancellationToken cancellationToken) => table.CatchUpAsync(cancellationToken);
