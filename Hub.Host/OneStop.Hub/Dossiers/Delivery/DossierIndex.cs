@@ -72,8 +72,9 @@ public sealed class DossierIndex(IStateTable table)
     {
         ArgumentNullException.ThrowIfNull(indexed);
         var entry = Entry("d", maHoSo, indexed);
-        if (table.Get($"a|{maHoSo}|{indexed.EventId}") is { Value: { } accepted } a && a.Version == entry.Version && accepted.AsSpan().SequenceEqual(entry.Value)
-            || table.Get(entry.Key) is not null)
+        var accepted = table.Get(Key("a", maHoSo, indexed.EventId));
+        var asIngestWroteIt = accepted is { Value: { } value } && accepted.Version == entry.Version && value.AsSpan().SequenceEqual(entry.Value);
+        if (asIngestWroteIt || table.Get(entry.Key) is not null)
         {
             return false;
         }
@@ -84,6 +85,8 @@ public sealed class DossierIndex(IStateTable table)
 
     public Task CatchUpAsync(CancellationToken cancellationToken) => table.CatchUpAsync(cancellationToken);
 
+    private static string Key(string kind, string maHoSo, string eventId) => $"{kind}|{maHoSo}|{eventId}";
+
     private static StateEntry Entry(string kind, string maHoSo, IndexedEvent e) =>
-        new($"{kind}|{maHoSo}|{e.EventId}", e.Position, JsonSerializer.SerializeToUtf8Bytes(e, DeliveryJson.Default.IndexedEvent));
+        new(Key(kind, maHoSo, e.EventId), e.Position, JsonSerializer.SerializeToUtf8Bytes(e, DeliveryJson.Default.IndexedEvent));
 }
