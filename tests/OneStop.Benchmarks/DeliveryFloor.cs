@@ -25,11 +25,12 @@ namespace OneStop.Benchmarks;
 /// how far the "durable before acknowledged" design lets a hub come to the direct path.
 /// <para>
 /// With <c>hubTraffic</c> it also moves the records the hub moves through Kafka for each event, and nothing else of
-/// the hub: before the answer, after the event, the dossier index's two entries (duplicate key and accepted list) and
+/// the hub: before the answer, after the event, the dossier index's two entries (duplicate key and ingest's entry) and
 /// one evidence record (its own writer, one partition, as the evidence chain), together (the hub writes them one after
 /// the other); one consumer group per destination
 /// (EMC, the portal, and the postal operator's, which wants none of these events), each writing an evidence record
-/// and a delivery-state record once its side effect is made; the indexer's group writing each dossier's list; and one
+/// and a delivery-state record once its side effect is made; the indexer's group, which reads each event and writes
+/// nothing (the hub's indexer writes only when ingest's entry is missing or differs, for most events it is not); and one
 /// reader each tailing the index and the delivery state, as the state tables do. Record sizes are the hub's order of
 /// magnitude; nothing is hashed, signed, versioned, stored in RocksDB or checked.
 /// </para>
@@ -79,17 +80,15 @@ internal sealed class DeliveryFloor : IAsyncDisposable
             await sender.ToPortalAsync(DirectSender.Canonical(e), e.ClientEventId, portalKnowsDossier: true);
             await Delivered("portal", r.Message.Key, _stop.Token);
         });
-        Start("postal", Topic, concurrency, r =>
+        // The postal operator wants none of these events; the hub's indexer writes nothing when ingest's entry already
+        // lists the event (most events): both groups only read, a floor takes the cheaper case.
+        Func<ConsumeResult<string, byte[]>, Task> readOnly = r =>
         {
             Parse(r);
             return Task.CompletedTask;
-        });
-        Start("index", Topic, concurrency, r =>
-        {
-            // The hub's indexer writes nothing when ingest's entry already says it (most events): a floor takes the cheaper case.
-            Parse(r);
-            return Task.CompletedTask;
-        });
+        };
+        Start("postal", Topic, concurrency, readOnly);
+        Start("index", Topic, concurrency, readOnly);
         Start("index-table", IndexTopic, concurrency, handle: null);
         Start("state-table", StateTopic, concurrency, handle: null);
     }
