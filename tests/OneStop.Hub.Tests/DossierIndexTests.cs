@@ -22,7 +22,8 @@ public sealed class DossierIndexTests
             await index.AddAcceptedAsync(MaHoSo, Event($"e{i}", 100 + i), CancellationToken.None);
         }
 
-        // The indexer reaches the events in log order, later than ingest; a repeat after a crash changes nothing.
+        // The indexer reaches the events in log order, later than ingest, whose entries already list them: it adds
+        // nothing, and nothing again when it handles the same record after a crash.
         await index.AddToDossierAsync(MaHoSo, Event("e3", 103), CancellationToken.None);
         var writes = table.Writes;
         await index.AddToDossierAsync(MaHoSo, Event("e3", 103), CancellationToken.None);

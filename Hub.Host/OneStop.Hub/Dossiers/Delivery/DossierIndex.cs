@@ -31,7 +31,7 @@ public sealed class DossierIndex(IStateTable table)
         var events = new List<IndexedEvent>();
         foreach (var kind in (ReadOnlySpan<string>)["d", "a"])
         {
-            foreach (var entry in table.Scan($"{kind}|{maHoSo}|"))
+            foreach (var entry in table.Scan(Key(kind, maHoSo, eventId: "")))
             {
                 if (entry.Value is { } v && JsonSerializer.Deserialize(v, DeliveryJson.Default.IndexedEvent) is { } e)
                 {
