@@ -13,9 +13,10 @@ namespace OneStop.Benchmarks;
 /// <summary>
 /// Issue 4's benchmark: events per second from ingest (gRPC PublishEvent, acknowledged after Kafka acks=all) to
 /// the side effect at the EMC fake, with p50/p99 latency, beside the same number of direct HTTP calls to the same
-/// fake (same body, same token, same concurrency) in the same run, and the floor (<see cref="DeliveryFloor"/>: publish
-/// acknowledged after Kafka, delivered from the log, nothing else; and again with the hub's other Kafka records and
-/// readers, so the gap between that floor and the hub is the hub's own processing). Prints them and their ratios.
+/// fake (same body, same token, same concurrency) in the same run, one run of each in turn, and the floor
+/// (<see cref="DeliveryFloor"/>: publish acknowledged after Kafka, delivered from the log, nothing else; and again with
+/// the hub's other Kafka records and readers, so the gap between that floor and the hub is the hub's own processing).
+/// Prints them and their ratios.
 /// Not a test: run it with <c>dotnet run -c Release --project tests/OneStop.Benchmarks -- delivery [events] [concurrency] [KEY=VALUE hub setting …]</c>.
 /// </summary>
 internal static class DeliveryBenchmark
@@ -34,21 +35,22 @@ internal static class DeliveryBenchmark
         // rounds until the JIT thread is quiet, so the numbers are a long-running hub's, not a fresh process's. The
         // warm-up events create the dossiers (one event each) that the measured events then update, on both paths.
         // Each path is then measured three times and the median run counts: the hub still got faster from one run to
-        // the next after its JIT thread was quiet (367, 433, 481 events/s in one process).
+        // the next after its JIT thread was quiet (367, 433, 481 events/s in one process). The direct path is measured
+        // only once the hub is warm, its runs taking turns with the hub's: measured at the start of the process, as it
+        // was until the tenth pass, its shared code (Kestrel, HttpClient, the fakes) still ran partly in the runtime's
+        // instrumented tiers, and the same calls cost three times the CPU they cost after the hub's warm-up (1.1 against
+        // 0.33 ms per event in one process). The floors come last, for the same reason.
+        using var sender = await DirectSender.CreateAsync(fakes);
         var warmup = events;
-        await DirectAsync(fakes, events, concurrency, "warm", withPortal: true, portalKnowsDossiers: false);
+        await DirectAsync(sender, events, concurrency, "warm", withPortal: true, portalKnowsDossiers: false);
         var directJit = await ProcessCpu.WarmUntilJitQuietAsync(
-            r => DirectAsync(fakes, JitRound, concurrency, $"jit{r}", withPortal: true, portalKnowsDossiers: true), 10, TimeSpan.FromMinutes(1));
+            r => DirectAsync(sender, JitRound, concurrency, $"jit{r}", withPortal: true, portalKnowsDossiers: true), 10, TimeSpan.FromMinutes(1));
         Console.WriteLine($"delivery: direct path warmed up; this process has spent {directJit:0.0} s compiling; {ThreadPool.ThreadCount} thread-pool threads");
-        var emcOnly = await MedianAsync("direct HTTP to the EMC fake only", events,
-            run => DirectAsync(fakes, events, concurrency, $"emc{run}", withPortal: false, portalKnowsDossiers: true));
-        var direct = await MedianAsync("direct HTTP, the same side effects", events,
-            run => DirectAsync(fakes, events, concurrency, $"direct{run}", withPortal: true, portalKnowsDossiers: true));
-        var floor = await FloorAsync(fakes, events, concurrency, hubTraffic: false);
-        var trafficFloor = await FloorAsync(fakes, events, concurrency, hubTraffic: true);
         fakes.Emc.Reset();
         fakes.Portal.Reset();
-        var (hub, paced) = await ThroughHubAsync(systems, hubSettings, events, warmup, concurrency, direct.PerSecond / 2);
+        var (direct, emcOnly, hub, paced, pacedOwn) = await ThroughHubAsync(systems, sender, hubSettings, events, warmup, concurrency);
+        var floor = await FloorAsync(sender, fakes, events, concurrency, hubTraffic: false);
+        var trafficFloor = await FloorAsync(sender, fakes, events, concurrency, hubTraffic: true);
 
         Console.WriteLine($"delivery benchmark: {events} events, concurrency {concurrency}, {Environment.ProcessorCount} cores");
         Console.WriteLine("| path | events/s | p50 ms | p99 ms |");
@@ -59,6 +61,8 @@ internal static class DeliveryBenchmark
         Console.WriteLine($"| floor with the hub's Kafka traffic: the index, evidence and delivery-state records and their readers, nothing else (publish -> side effect) | {trafficFloor.PerSecond:0} | {trafficFloor.P50:0.0} | {trafficFloor.P99:0.0} |");
         Console.WriteLine($"| through the hub, as fast as it takes them (publish -> side effect) | {hub.PerSecond:0} | {hub.P50:0.0} | {hub.P99:0.0} |");
         Console.WriteLine($"| through the hub at half the direct rate ({direct.PerSecond / 2:0}/s; acknowledgement -> side effect) | {paced.PerSecond:0} | {paced.P50:0.0} | {paced.P99:0.0} |");
+        Console.WriteLine($"| through the hub at half its own full speed ({hub.PerSecond / 2:0}/s; acknowledgement -> side effect) | {pacedOwn.PerSecond:0} | {pacedOwn.P50:0.0} | {pacedOwn.P99:0.0} |");
+        Console.WriteLine($"delivery: at half the hub's own full speed, acknowledgement to side effect p50 {pacedOwn.P50:0.0} ms, p99 {pacedOwn.P99:0.0} ms");
         Console.WriteLine($"delivery: at half the direct rate, acknowledgement to side effect p50 {paced.P50:0.0} ms, p99 {paced.P99:0.0} ms");
         Console.WriteLine($"delivery: CPU per event (this process: hub, fakes, callers): direct {direct.CpuMsPerEvent:0.00} ms, EMC only {emcOnly.CpuMsPerEvent:0.00} ms, through the hub {hub.CpuMsPerEvent:0.00} ms, through the hub at half the direct rate {paced.CpuMsPerEvent:0.00} ms");
         Console.WriteLine($"delivery: floor/direct throughput ratio {floor.PerSecond / direct.PerSecond:0.00} (CPU {floor.CpuMsPerEvent:0.00} ms/event); hub/floor {hub.PerSecond / floor.PerSecond:0.00}");
@@ -75,24 +79,82 @@ internal static class DeliveryBenchmark
     /// </summary>
     private static async Task<Result> MedianAsync(string path, int events, Func<int, Task<Result>> measure)
     {
-        var results = new List<Result>();
-        var jit = new List<double>();
-        var gc = new List<string>();
+        var runs = new PathRuns(path, events);
         for (var run = 0; run < Runs; run++)
+        {
+            await runs.MeasureAsync(() => measure(run));
+        }
+
+        return runs.PrintAndMedian();
+    }
+
+    /// <summary>
+    /// Measures two paths <see cref="Runs"/> times each, one run of each in turn (a, b, a, b, …), so that both see the
+    /// same machine: on these shared two-core machines one path's speed wanders by a quarter within minutes, and the
+    /// ratio of two paths measured minutes apart wandered with it. Returns each path's median run.
+    /// </summary>
+    private static async Task<(Result A, Result B)> AlternatingAsync(
+        string pathA, Func<int, Task<Result>> measureA, string pathB, Func<int, Task<Result>> measureB, int events)
+    {
+        var (a, b) = (new PathRuns(pathA, events), new PathRuns(pathB, events));
+        for (var run = 0; run < Runs; run++)
+        {
+            await QuietAsync();
+            await a.MeasureAsync(() => measureA(run));
+            await QuietAsync();
+            await b.MeasureAsync(() => measureB(run));
+        }
+
+        var (ra, rb) = (a.PrintAndMedian(), b.PrintAndMedian());
+        Console.WriteLine($"delivery: {pathB}/{pathA}, run by run: {string.Join(" / ", a.Results.Zip(b.Results, (x, y) => $"{y.PerSecond / x.PerSecond:0.00}"))}");
+        return (ra, rb);
+    }
+
+    /// <summary>
+    /// Waits until this process uses under a fifth of a core over a quarter second (at most 10 s; the idle hub alone
+    /// uses about a twentieth of the machine): a hub run's trailing work (the postal and index groups, the state
+    /// tables' readers, background compiles) must not run into the next run of the other path.
+    /// </summary>
+    private static async Task QuietAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            var (cpu, clock) = (Cpu(), Stopwatch.StartNew());
+            await Task.Delay(250);
+            if ((Cpu() - cpu).TotalMilliseconds < 0.2 * clock.Elapsed.TotalMilliseconds)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One path's measured runs: each with its result, the time this process spent compiling and what it allocated.</summary>
+    private sealed class PathRuns(string path, int events)
+    {
+        private readonly List<double> _jit = [];
+        private readonly List<string> _gc = [];
+
+        public List<Result> Results { get; } = [];
+
+        public async Task MeasureAsync(Func<Task<Result>> measure)
         {
             var compiling = System.Runtime.JitInfo.GetCompilationTime();
             var (allocated, paused, gen0, gen2) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
-            results.Add(await measure(run));
-            jit.Add((System.Runtime.JitInfo.GetCompilationTime() - compiling).TotalMilliseconds);
-            gc.Add($"{(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / events:0} KB/event, "
+            Results.Add(await measure());
+            _jit.Add((System.Runtime.JitInfo.GetCompilationTime() - compiling).TotalMilliseconds);
+            _gc.Add($"{(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / events:0} KB/event, "
                 + $"{GC.CollectionCount(0) - gen0} GCs ({GC.CollectionCount(2) - gen2} full), paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms");
         }
 
-        Console.WriteLine($"delivery: {path}: {string.Join(" / ", results.Select(r => $"{r.PerSecond:0}"))} events/s, "
-            + $"CPU {string.Join(" / ", results.Select(r => $"{r.CpuMsPerEvent:0.00}"))} ms/event, "
-            + $"compiling {string.Join(" / ", jit.Select(ms => $"{ms:0}"))} ms (the median run counts)");
-        Console.WriteLine($"delivery: {path}: allocated (the whole process) {string.Join(" / ", gc)}");
-        return results.OrderBy(r => r.PerSecond).ElementAt(Runs / 2);
+        public Result PrintAndMedian()
+        {
+            Console.WriteLine($"delivery: {path}: {string.Join(" / ", Results.Select(r => $"{r.PerSecond:0}"))} events/s, "
+                + $"CPU {string.Join(" / ", Results.Select(r => $"{r.CpuMsPerEvent:0.00}"))} ms/event, "
+                + $"compiling {string.Join(" / ", _jit.Select(ms => $"{ms:0}"))} ms (the median run counts)");
+            Console.WriteLine($"delivery: {path}: allocated (the whole process) {string.Join(" / ", _gc)}");
+            return Results.OrderBy(r => r.PerSecond).ElementAt(Results.Count / 2);
+        }
     }
 
     /// <summary>Measured runs per path (odd: the median is one of them).</summary>
@@ -115,9 +177,8 @@ internal static class DeliveryBenchmark
     /// EMC tracking call and the portal's <c>DongBoHoSoMC</c>, concurrently (a caller that created the dossier
     /// before knows it exists, as the hub does from its checkpoint, so neither asks <c>TraCuuHoSo</c>).
     /// </summary>
-    private static async Task<Result> DirectAsync(DestinationMocks fakes, int events, int concurrency, string run, bool withPortal, bool portalKnowsDossiers)
+    private static async Task<Result> DirectAsync(DirectSender sender, int events, int concurrency, string run, bool withPortal, bool portalKnowsDossiers)
     {
-        using var sender = await DirectSender.CreateAsync(fakes);
         var latencies = new ConcurrentBag<double>();
         var next = -1;
         var cpu = Cpu();
@@ -142,11 +203,10 @@ internal static class DeliveryBenchmark
     /// sends from the log; with <paramref name="hubTraffic"/>, also the hub's other Kafka records and readers. Warmed
     /// up and measured as the hub is, on a mock cluster of its own.
     /// </summary>
-    private static async Task<Result> FloorAsync(DestinationMocks fakes, int events, int concurrency, bool hubTraffic)
+    private static async Task<Result> FloorAsync(DirectSender sender, DestinationMocks fakes, int events, int concurrency, bool hubTraffic)
     {
         var emc = fakes.Emc;
         var name = hubTraffic ? "traffic floor" : "floor";
-        using var sender = await DirectSender.CreateAsync(fakes);
         await using var floor = await DeliveryFloor.StartAsync(sender, FloorDeliveries, hubTraffic);
         var before = emc.SideEffectCount;
         await floor.Client.PublishEventAsync(Proto(0, $"{name}first")); // waits for the consumer groups to form
@@ -176,7 +236,13 @@ internal static class DeliveryBenchmark
     /// <summary>Events the floor delivers at once: the hub's default <c>Delivery:MaxConcurrency</c> per destination.</summary>
     private const int FloorDeliveries = 32;
 
-    private static async Task<(Result Full, Result Paced)> ThroughHubAsync(TestSystems systems, Dictionary<string, string?> hubSettings, int events, int warmup, int concurrency, double pacedRate)
+    /// <summary>
+    /// Starts and warms up the hub, then measures it at full speed and the direct path with the same side effects in
+    /// turn (<see cref="AlternatingAsync"/>), the direct path to EMC only, and the hub at half the direct path's rate
+    /// and at half its own. The hub stands idle while the direct path runs: what that costs is measured first and printed.
+    /// </summary>
+    private static async Task<(Result Direct, Result EmcOnly, Result Full, Result Paced, Result PacedOwn)> ThroughHubAsync(
+        TestSystems systems, DirectSender sender, Dictionary<string, string?> hubSettings, int events, int warmup, int concurrency)
     {
         var emc = systems.Destinations.Emc;
         var portal = systems.Destinations.Portal;
@@ -207,23 +273,43 @@ internal static class DeliveryBenchmark
         using var spans = SpanTimes.StartIfAsked();
         using var allocations = AllocationTicks.StartIfAsked();
 
-        // 1. Throughput: publishers as fast as the hub acknowledges; from the first publish to the last side effect.
-        var full = await FullSpeedAsync("through the hub, as fast as it takes them", "hub", client, systems.Destinations, events, concurrency);
-        spans?.Print();
-        allocations?.Print("the hub", events * Runs);
+        // What the idle hub costs (its consumers' empty fetches, timers) while the direct path runs beside it.
+        await QuietAsync();
+        var idleCpu = Cpu();
+        var idleClock = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Console.WriteLine($"delivery: the hub idle: this process used {(Cpu() - idleCpu).TotalMilliseconds / idleClock.Elapsed.TotalSeconds:0} ms of CPU per second (of {Environment.ProcessorCount * 1000})");
 
-        // 2. Latency at half the direct rate: events published on a fixed schedule (open loop), measured from the
-        // acknowledgement to the side effect.
-        var pacedCount = Math.Min(events, 1000);
+        // 1. Throughput: publishers as fast as the hub acknowledges; from the first publish to the last side effect;
+        // each run beside one of the direct path with the same side effects.
+        var fakes = systems.Destinations;
+        var (direct, full) = await AlternatingAsync(
+            "direct HTTP, the same side effects", run => DirectAsync(sender, events, concurrency, $"direct{run}", withPortal: true, portalKnowsDossiers: true),
+            "through the hub, as fast as it takes them", run => HubRunAsync("hub", client, fakes, events, concurrency, run),
+            events);
+        spans?.Print();
+        allocations?.Print("the hub and the direct path", events * Runs * 2);
+        var emcOnly = await MedianAsync("direct HTTP to the EMC fake only", events,
+            run => DirectAsync(sender, events, concurrency, $"emc{run}", withPortal: false, portalKnowsDossiers: true));
+
+        // 2. Latency at half the hub's own full speed and at half the direct rate: events published on a fixed schedule
+        // (open loop), measured from the acknowledgement to the side effect.
+        var pacedOwn = await PacedAsync(client, fakes, Math.Min(events, 1000), full.PerSecond / 2, "pacedown");
+        var paced = await PacedAsync(client, fakes, Math.Min(events, 1000), direct.PerSecond / 2, "paced");
+        return (direct, emcOnly, full, paced, pacedOwn);
+    }
+
+    /// <summary><paramref name="count"/> events published at <paramref name="rate"/> per second; acknowledgement to side effect at EMC.</summary>
+    private static async Task<Result> PacedAsync(DossierService.DossierServiceClient client, DestinationMocks fakes, int count, double rate, string run)
+    {
         var acked = new ConcurrentDictionary<string, long>();
-        var pacedPortalBefore = portal.SideEffectCount;
+        var portalBefore = fakes.Portal.SideEffectCount;
         var cpu = Cpu();
-        var pacedClock = Stopwatch.StartNew();
-        var sending = PublishPacedAsync(client, pacedCount, pacedRate, pacedClock, acked);
-        var paced = await SettleAsync(emc, acked, pacedClock, pacedCount, sending); // watched while sending, not after it
-        await Eventually.True(() => portal.SideEffectCount >= pacedPortalBefore + pacedCount, "the paced events at the portal", TimeSpan.FromMinutes(5));
-        paced = paced with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / pacedCount };
-        return (full, paced);
+        var clock = Stopwatch.StartNew();
+        var sending = PublishPacedAsync(client, count, rate, clock, acked, run);
+        var paced = await SettleAsync(fakes.Emc, acked, clock, count, sending); // watched while sending, not after it
+        await Eventually.True(() => fakes.Portal.SideEffectCount >= portalBefore + count, $"the {run} events at the portal", TimeSpan.FromMinutes(5));
+        return paced with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / count };
     }
 
     /// <summary>
@@ -247,26 +333,27 @@ internal static class DeliveryBenchmark
     /// Throughput, <see cref="Runs"/> times (the median counts): publishers as fast as <paramref name="client"/>
     /// acknowledges; from the first publish to the last side effect at EMC, then until the portal has them all too.
     /// </summary>
-    private static Task<Result> FullSpeedAsync(string path, string name, DossierService.DossierServiceClient client, DestinationMocks fakes, int events, int concurrency)
+    private static Task<Result> FullSpeedAsync(string path, string name, DossierService.DossierServiceClient client, DestinationMocks fakes, int events, int concurrency) =>
+        MedianAsync(path, events, run => HubRunAsync(name, client, fakes, events, concurrency, run));
+
+    /// <summary>One full-speed run: publishers as fast as <paramref name="client"/> acknowledges, until EMC and the portal have every event.</summary>
+    private static async Task<Result> HubRunAsync(string name, DossierService.DossierServiceClient client, DestinationMocks fakes, int events, int concurrency, int run)
     {
         var (emc, portal) = (fakes.Emc, fakes.Portal);
-        return MedianAsync(path, events, async run =>
-        {
-            emc.Reset(); // the portal keeps its dossiers (created by the warm-up): the measured events update them
-            var portalBefore = portal.SideEffectCount;
-            var started = new ConcurrentDictionary<string, long>();
-            var cpu = Cpu();
-            var clock = Stopwatch.StartNew();
-            var publishing = PublishAllAsync(client, events, concurrency, $"{name}{run}", clock, started);
-            var result = await SettleAsync(emc, started, clock, events, publishing);
-            await Eventually.True(() => portal.SideEffectCount >= portalBefore + events, $"the {name}'s measured events at the portal", TimeSpan.FromMinutes(5)); // the CPU of both destinations' deliveries
-            return result with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / events };
-        });
+        emc.Reset(); // the portal keeps its dossiers (created by the warm-up): the measured events update them
+        var portalBefore = portal.SideEffectCount;
+        var started = new ConcurrentDictionary<string, long>();
+        var cpu = Cpu();
+        var clock = Stopwatch.StartNew();
+        var publishing = PublishAllAsync(client, events, concurrency, $"{name}{run}", clock, started);
+        var result = await SettleAsync(emc, started, clock, events, publishing);
+        await Eventually.True(() => portal.SideEffectCount >= portalBefore + events, $"the {name}'s measured events at the portal", TimeSpan.FromMinutes(5)); // the CPU of both destinations' deliveries
+        return result with { CpuMsPerEvent = (Cpu() - cpu).TotalMilliseconds / events };
     }
 
     /// <summary>Publishes <paramref name="count"/> events on a fixed schedule of <paramref name="rate"/> per second (open loop); notes when each was acknowledged.</summary>
     private static async Task PublishPacedAsync(
-        DossierService.DossierServiceClient client, int count, double rate, Stopwatch clock, ConcurrentDictionary<string, long> acked)
+        DossierService.DossierServiceClient client, int count, double rate, Stopwatch clock, ConcurrentDictionary<string, long> acked, string run)
     {
         var sends = new List<Task>();
         for (var i = 0; i < count; i++)
@@ -280,7 +367,7 @@ internal static class DeliveryBenchmark
             var n = i;
             sends.Add(Task.Run(async () =>
             {
-                var reply = await client.PublishEventAsync(Proto(n, "paced"));
+                var reply = await client.PublishEventAsync(Proto(n, run));
                 acked[reply.EventId] = clock.ElapsedTicks;
             }));
         }
