@@ -118,15 +118,18 @@ internal static class DeliveryBenchmark
     private static async Task QuietAsync()
     {
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+        while (deadline.Elapsed < TimeSpan.FromSeconds(10) && await CpuPerSecondAsync(TimeSpan.FromMilliseconds(250)) >= 200)
         {
-            var (cpu, clock) = (Cpu(), Stopwatch.StartNew());
-            await Task.Delay(250);
-            if ((Cpu() - cpu).TotalMilliseconds < 0.2 * clock.Elapsed.TotalMilliseconds)
-            {
-                return;
-            }
+            // each check itself waits a quarter second
         }
+    }
+
+    /// <summary>Milliseconds of CPU this process uses per second, over <paramref name="window"/> from now.</summary>
+    private static async Task<double> CpuPerSecondAsync(TimeSpan window)
+    {
+        var (cpu, clock) = (Cpu(), Stopwatch.StartNew());
+        await Task.Delay(window);
+        return (Cpu() - cpu).TotalMilliseconds / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>One path's measured runs: each with its result, the time this process spent compiling and what it allocated.</summary>
@@ -275,10 +278,7 @@ internal static class DeliveryBenchmark
 
         // What the idle hub costs (its consumers' empty fetches, timers) while the direct path runs beside it.
         await QuietAsync();
-        var idleCpu = Cpu();
-        var idleClock = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Console.WriteLine($"delivery: the hub idle: this process used {(Cpu() - idleCpu).TotalMilliseconds / idleClock.Elapsed.TotalSeconds:0} ms of CPU per second (of {Environment.ProcessorCount * 1000})");
+        Console.WriteLine($"delivery: the hub idle: this process used {await CpuPerSecondAsync(TimeSpan.FromSeconds(3)):0} ms of CPU per second (of {Environment.ProcessorCount * 1000})");
 
         // 1. Throughput: publishers as fast as the hub acknowledges; from the first publish to the last side effect;
         // each run beside one of the direct path with the same side effects.
