@@ -23,7 +23,7 @@ public sealed class DossierIndex(IStateTable table)
 {
     public const string TableName = "dossier-index";
 
-    public bool ContainsEvent(string eventId) => table.Get($"e|{eventId}") is not null;
+    public bool ContainsEvent(string eventId) => table.Get(DuplicateKey(eventId)) is not null;
 
     /// <summary>The dossier's events in log order, or null when the hub holds none.</summary>
     public IReadOnlyList<IndexedEvent>? Events(string maHoSo)
@@ -54,7 +54,7 @@ public sealed class DossierIndex(IStateTable table)
         ArgumentNullException.ThrowIfNull(accepted);
         return table.WriteAsync(
         [
-            new StateEntry($"e|{accepted.EventId}", accepted.Position, System.Text.Encoding.UTF8.GetBytes(maHoSo)),
+            new StateEntry(DuplicateKey(accepted.EventId), accepted.Position, System.Text.Encoding.UTF8.GetBytes(maHoSo)),
             Entry("a", maHoSo, accepted),
         ], cancellationToken);
     }
@@ -86,6 +86,8 @@ public sealed class DossierIndex(IStateTable table)
     public Task CatchUpAsync(CancellationToken cancellationToken) => table.CatchUpAsync(cancellationToken);
 
     private static string Key(string kind, string maHoSo, string eventId) => $"{kind}|{maHoSo}|{eventId}";
+
+    private static string DuplicateKey(string eventId) => $"e|{eventId}";
 
     private static StateEntry Entry(string kind, string maHoSo, IndexedEvent e) =>
         new(Key(kind, maHoSo, e.EventId), e.Position, JsonSerializer.SerializeToUtf8Bytes(e, DeliveryJson.Default.IndexedEvent));
